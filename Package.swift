@@ -1,0 +1,52 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Our own targets treat every warning as an error; dependencies keep their own settings.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "Lazarus",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "LazarusCore", targets: ["LazarusCore"]),
+        .library(name: "LazarusStore", targets: ["LazarusStore"]),
+        .library(name: "LazarusRender", targets: ["LazarusRender"]),
+        .executable(name: "lazarus-store", targets: ["lazarus-store"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // C libraries, each behind a system-library target.
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+
+        // The domain core: pure Swift, no I/O, no C.
+        .target(name: "LazarusCore", swiftSettings: strict),
+        .target(
+            name: "LazarusStore", dependencies: ["LazarusCore", "CSQLite", "CLibPQ"], swiftSettings: strict),
+        .target(name: "LazarusRender", dependencies: ["CCairo"], swiftSettings: strict),
+
+        .executableTarget(
+            name: "lazarus-store",
+            dependencies: [
+                "LazarusCore", "LazarusStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "lazarus-store-bench",
+            dependencies: ["LazarusCore", "LazarusStore"],
+            path: "Benchmarks/StoreBench",
+            swiftSettings: strict),
+
+        .testTarget(name: "LazarusCoreTests", dependencies: ["LazarusCore"], swiftSettings: strict),
+        .testTarget(
+            name: "LazarusStoreTests", dependencies: ["LazarusCore", "LazarusStore"], swiftSettings: strict),
+        .testTarget(name: "LazarusRenderTests", dependencies: ["LazarusRender"], swiftSettings: strict),
+    ]
+)

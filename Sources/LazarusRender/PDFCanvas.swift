@@ -1,0 +1,119 @@
+import CCairo
+
+/// A PDF document drawn with Cairo, page by page, in points (1/72 inch) from the top-left corner.
+///
+/// Owns one `cairo_surface_t` and one `cairo_t` and releases each exactly once in `deinit`.
+/// Call ``finish()`` to flush the file and learn whether writing succeeded: Cairo reports a full
+/// disk or an unwritable path only through its status, which `finish` turns into an error.
+public final class PDFCanvas {
+    private let surface: OpaquePointer
+    private let context: OpaquePointer
+    /// The file being written.
+    public let path: String
+    /// Page width in points.
+    public let width: Double
+    /// Page height in points.
+    public let height: Double
+    private var finished = false
+
+    /// Starts a PDF file.
+    /// - Parameters:
+    ///   - path: where to write it.
+    ///   - width: page width in points (A4 is 595.28).
+    ///   - height: page height in points (A4 is 841.89).
+    /// - Throws: ``RenderError`` when the file cannot be created.
+    public init(path: String, width: Double = 595.28, height: Double = 841.89) throws {
+        guard let surface = cairo_pdf_surface_create(path, width, height) else {
+            throw RenderError(.cannotWrite, "cannot create PDF '\(path)'")
+        }
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS, let context = cairo_create(surface) else {
+            cairo_surface_destroy(surface)
+            throw RenderError(.cannotWrite, "cannot create PDF '\(path)': \(String(cString: cairo_status_to_string(status)))")
+        }
+        self.surface = surface
+        self.context = context
+        self.path = path
+        self.width = width
+        self.height = height
+    }
+
+    deinit {
+        cairo_destroy(context)
+        cairo_surface_destroy(surface)
+    }
+
+    /// Sets the document's title in its metadata.
+    public func setTitle(_ title: String) {
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
+    }
+
+    /// Sets the colour for what is drawn next.
+    /// - Parameters: red, green, blue, alpha in 0…1.
+    public func setColor(red: Double, green: Double, blue: Double, alpha: Double = 1) {
+        cairo_set_source_rgba(context, red, green, blue, alpha)
+    }
+
+    /// Fills a rectangle with the current colour.
+    public func fillRectangle(x: Double, y: Double, width: Double, height: Double) {
+        cairo_rectangle(context, x, y, width, height)
+        cairo_fill(context)
+    }
+
+    /// Strokes a straight line with the current colour.
+    public func line(from start: (x: Double, y: Double), to end: (x: Double, y: Double), width: Double = 1) {
+        cairo_set_line_width(context, width)
+        cairo_move_to(context, start.x, start.y)
+        cairo_line_to(context, end.x, end.y)
+        cairo_stroke(context)
+    }
+
+    /// Draws one line of text with its baseline starting at (x, y).
+    /// - Parameters:
+    ///   - text: the text (UTF-8).
+    ///   - x: left edge in points.
+    ///   - y: baseline in points.
+    ///   - size: font size in points.
+    ///   - bold: whether to use the bold face.
+    public func text(_ text: String, x: Double, y: Double, size: Double, bold: Bool = false) {
+        cairo_select_font_face(
+            context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(context, size)
+        cairo_move_to(context, x, y)
+        cairo_show_text(context, text)
+    }
+
+    /// Width of a line of text in points, for alignment.
+    public func textWidth(_ text: String, size: Double, bold: Bool = false) -> Double {
+        cairo_select_font_face(
+            context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(context, size)
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(context, text, &extents)
+        return extents.x_advance
+    }
+
+    /// Ends the current page and starts a new one.
+    public func newPage() {
+        cairo_show_page(context)
+    }
+
+    /// Ends the last page and writes the file.
+    /// - Throws: ``RenderError`` when drawing or writing failed (a full disk, a removed directory, …).
+    public func finish() throws {
+        guard !finished else { return }
+        finished = true
+        cairo_show_page(context)
+        cairo_surface_finish(surface)
+        let drawing = cairo_status(context)
+        let writing = cairo_surface_status(surface)
+        if writing != CAIRO_STATUS_SUCCESS {
+            throw RenderError(
+                .cannotWrite, "cannot write PDF '\(path)': \(String(cString: cairo_status_to_string(writing)))")
+        }
+        if drawing != CAIRO_STATUS_SUCCESS {
+            throw RenderError(
+                .drawingFailed, "cannot draw PDF '\(path)': \(String(cString: cairo_status_to_string(drawing)))")
+        }
+    }
+}

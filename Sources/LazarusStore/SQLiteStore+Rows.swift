@@ -1,0 +1,169 @@
+import LazarusCore
+
+extension SQLiteStore {
+    @discardableResult public func insertDecisions(_ rows: some Sequence<DecisionRow>) throws -> Int {
+        let table = Schema.decisions.name
+        return try inTransaction {
+            var sequence = try nextSequence(table)
+            let columns = Columns.decision + ["ingest_seq"]
+            let insert = try connection.prepare(
+                "INSERT INTO \(table) (\(Columns.list(columns))) VALUES (\(Columns.placeholders(columns.count)))")
+            var written = 0
+            for row in rows {
+                insert.bind(1, row.applicationID)
+                insert.bind(2, row.decidedAt.iso8601)
+                insert.bind(3, row.variant)
+                insert.bind(4, row.approved)
+                insert.bind(5, row.reason)
+                insert.bind(6, row.propensity)
+                insert.bind(7, row.score)
+                insert.bind(8, row.modelVersion)
+                insert.bind(9, row.loanAmount)
+                insert.bind(10, row.features.age)
+                insert.bind(11, row.features.annualIncome)
+                insert.bind(12, row.features.debtToIncome)
+                insert.bind(13, row.features.creditScore)
+                insert.bind(14, row.features.creditHistoryMonths)
+                insert.bind(15, row.features.recentBankruptcy)
+                insert.bind(16, sequence)
+                _ = try insert.step()
+                insert.reset()
+                sequence += 1
+                written += 1
+            }
+            return written
+        }
+    }
+
+    @discardableResult public func insertOutcomes(_ rows: some Sequence<OutcomeRow>) throws -> Int {
+        let table = Schema.outcomes.name
+        return try inTransaction {
+            var sequence = try nextSequence(table)
+            let columns = Columns.outcome + ["ingest_seq"]
+            let insert = try connection.prepare(
+                "INSERT INTO \(table) (\(Columns.list(columns))) VALUES (\(Columns.placeholders(columns.count)))")
+            var written = 0
+            for row in rows {
+                insert.bind(1, row.applicationID)
+                insert.bind(2, row.observedAt.iso8601)
+                insert.bind(3, row.defaulted)
+                insert.bind(4, row.lossAmount)
+                insert.bind(5, sequence)
+                _ = try insert.step()
+                insert.reset()
+                sequence += 1
+                written += 1
+            }
+            return written
+        }
+    }
+
+    @discardableResult public func streamDecisions(
+        _ query: RowQuery, _ body: (DecisionRow) throws -> Void
+    ) throws -> StreamResult {
+        let table = Schema.decisions.name
+        let filter = query.whereClause(timeColumn: "decided_at", timestamp: Self.literal)
+        let select = try connection.prepare(
+            "SELECT \(Columns.list(Columns.decision)), ingest_seq FROM \(table)\(filter)")
+        var result = StreamResult(rows: 0, lastSequence: nil)
+        while try select.step() {
+            let features = ApplicantFeatures(
+                age: try select.int(9), annualIncome: try select.double(10), debtToIncome: try select.double(11),
+                creditScore: try select.int(12), creditHistoryMonths: try select.int(13),
+                recentBankruptcy: try select.bool(14))
+            let row = DecisionRow(
+                applicationID: select.string(0) ?? "", decidedAt: try timestamp(select, 1, table: table),
+                variant: select.string(2), approved: try select.bool(3), reason: select.string(4),
+                propensity: try select.double(5), score: try select.double(6), modelVersion: select.string(7),
+                loanAmount: try select.double(8), features: features)
+            try body(row)
+            result.record(try select.int64(15))
+        }
+        return result
+    }
+
+    @discardableResult public func streamOutcomes(
+        _ query: RowQuery, _ body: (OutcomeRow) throws -> Void
+    ) throws -> StreamResult {
+        let table = Schema.outcomes.name
+        let filter = query.whereClause(timeColumn: "observed_at", timestamp: Self.literal)
+        let select = try connection.prepare(
+            "SELECT \(Columns.list(Columns.outcome)), ingest_seq FROM \(table)\(filter)")
+        var result = StreamResult(rows: 0, lastSequence: nil)
+        while try select.step() {
+            let row = OutcomeRow(
+                applicationID: select.string(0) ?? "", observedAt: try timestamp(select, 1, table: table),
+                defaulted: try select.bool(2), lossAmount: try select.double(3))
+            try body(row)
+            result.record(try select.int64(4))
+        }
+        return result
+    }
+
+    public func appendLedger(_ entries: [LedgerEntry]) throws {
+        let table = Schema.ledger.name
+        try inTransaction {
+            let insert = try connection.prepare(
+                "INSERT INTO \(table) (\(Columns.list(Columns.ledger))) VALUES (\(Columns.placeholders(4)))")
+            for entry in entries {
+                insert.bind(1, entry.at.iso8601)
+                insert.bind(2, entry.kind)
+                insert.bind(3, entry.amount)
+                insert.bind(4, entry.note)
+                _ = try insert.step()
+                insert.reset()
+            }
+        }
+    }
+
+    public func ledger(afterID: Int64?) throws -> [LedgerEntry] {
+        let table = Schema.ledger.name
+        let select = try connection.prepare(
+            "SELECT id, \(Columns.list(Columns.ledger)) FROM \(table) WHERE id > ?1 ORDER BY id")
+        select.bind(1, afterID ?? Int64.min)
+        var entries: [LedgerEntry] = []
+        while try select.step() {
+            entries.append(
+                LedgerEntry(
+                    id: try select.int64(0), at: try timestamp(select, 1, table: table), rawKind: select.string(2) ?? "",
+                    amount: try select.double(3) ?? 0, note: select.string(4)))
+        }
+        return entries
+    }
+
+    public func saveModel(_ model: ModelRecord) throws {
+        let table = Schema.models.name
+        let upsert = try connection.prepare(
+            "INSERT OR REPLACE INTO \(table) (\(Columns.list(Columns.model))) VALUES (\(Columns.placeholders(6)))")
+        upsert.bind(1, model.version)
+        upsert.bind(2, model.kind)
+        upsert.bind(3, model.createdAt.iso8601)
+        upsert.bind(4, model.status)
+        upsert.bind(5, model.spec)
+        upsert.bind(6, model.metrics)
+        _ = try upsert.step()
+    }
+
+    public func models() throws -> [ModelRecord] {
+        let table = Schema.models.name
+        let select = try connection.prepare(
+            "SELECT \(Columns.list(Columns.model)) FROM \(table) ORDER BY created_at, version")
+        var records: [ModelRecord] = []
+        while try select.step() {
+            records.append(
+                ModelRecord(
+                    version: select.string(0) ?? "", kind: select.string(1) ?? "",
+                    createdAt: try timestamp(select, 2, table: table), status: select.string(3) ?? "",
+                    spec: select.string(4) ?? "{}", metrics: select.string(5) ?? "{}"))
+        }
+        return records
+    }
+}
+
+extension StreamResult {
+    /// Counts one row and raises the watermark to its sequence.
+    mutating func record(_ sequence: Int64?) {
+        rows += 1
+        if let sequence, sequence > (lastSequence ?? Int64.min) { lastSequence = sequence }
+    }
+}

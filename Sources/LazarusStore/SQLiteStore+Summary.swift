@@ -1,0 +1,55 @@
+import LazarusCore
+
+extension SQLiteStore {
+    public func summary() throws -> StoreSummary {
+        let version = try verifySchema()
+        // One read transaction, so the counts and groups describe the same moment.
+        try connection.execute("BEGIN")
+        defer { try? connection.execute("COMMIT") }
+        var summary = StoreSummary(
+            schemaVersion: version, decisionCount: 0, outcomeCount: 0, ledgerCount: 0, modelCount: 0,
+            decidedRange: nil, observedRange: nil, decisionGroups: [], outcomeGroups: [])
+        summary.ledgerCount = try count(Schema.ledger.name)
+        summary.modelCount = try count(Schema.models.name)
+        (summary.decisionCount, summary.decidedRange) = try countAndRange(Schema.decisions.name, "decided_at")
+        (summary.outcomeCount, summary.observedRange) = try countAndRange(Schema.outcomes.name, "observed_at")
+
+        let decisions = try connection.prepare(
+            "SELECT variant, approved, reason, COUNT(*) FROM lazarus_decisions GROUP BY variant, approved, reason")
+        while try decisions.step() {
+            summary.decisionGroups.append(
+                .init(
+                    variant: decisions.string(0), approved: try decisions.bool(1), reason: decisions.string(2),
+                    count: try decisions.int(3) ?? 0))
+        }
+        let outcomes = try connection.prepare(
+            """
+            SELECT d.variant, o.defaulted, COUNT(*), TOTAL(o.loss_amount)
+            FROM lazarus_outcomes o LEFT JOIN lazarus_decisions d ON d.application_id = o.application_id
+            GROUP BY d.variant, o.defaulted
+            """)
+        while try outcomes.step() {
+            summary.outcomeGroups.append(
+                .init(
+                    variant: outcomes.string(0), defaulted: try outcomes.bool(1), count: try outcomes.int(2) ?? 0,
+                    lossDollars: try outcomes.double(3) ?? 0))
+        }
+        return summary
+    }
+
+    private func count(_ table: String) throws -> Int {
+        let statement = try connection.prepare("SELECT COUNT(*) FROM \(table)")
+        _ = try statement.step()
+        return try statement.int(0) ?? 0
+    }
+
+    private func countAndRange(_ table: String, _ column: String) throws -> (Int, ClosedRange<Timestamp>?) {
+        let statement = try connection.prepare("SELECT COUNT(*), MIN(\(column)), MAX(\(column)) FROM \(table)")
+        _ = try statement.step()
+        let count = try statement.int(0) ?? 0
+        guard count > 0 else { return (0, nil) }
+        let low = try timestamp(statement, 1, table: table)
+        let high = try timestamp(statement, 2, table: table)
+        return (count, low...high)
+    }
+}

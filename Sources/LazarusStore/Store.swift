@@ -1,0 +1,106 @@
+import LazarusCore
+
+/// One Swift API over the SQLite and PostgreSQL stores of the four Lazarus tables.
+///
+/// A store owns one database connection and is used from one task at a time: it is not `Sendable`.
+/// Readers stream rows through a closure so that no path loads a whole table into memory.
+public protocol Store: AnyObject {
+    /// The URL this store was opened with (redact it with `description` before printing).
+    var url: StoreURL { get }
+
+    /// Creates the tables, or upgrades them to ``Schema/currentVersion``; safe to run any number of times.
+    /// - Returns: the schema version before and after.
+    /// - Throws: ``StoreError`` (`schemaMismatch` when a table exists without a column Lazarus needs,
+    ///   `schemaTooNew` when a newer Lazarus migrated the store). Nothing is changed on failure.
+    @discardableResult func migrate() throws -> MigrationResult
+
+    /// Checks, without changing anything, that the tables are at a version and shape this build can read.
+    /// - Returns: the schema version found.
+    /// - Throws: ``StoreError`` with code `notMigrated`, `schemaTooNew` or `schemaMismatch`.
+    @discardableResult func verifySchema() throws -> Int
+
+    /// Writes decisions in one transaction (COPY on PostgreSQL, one prepared statement on SQLite).
+    /// - Parameter rows: the decisions; consumed once.
+    /// - Returns: the number of rows written.
+    /// - Throws: ``StoreError``; on failure none of `rows` is written.
+    @discardableResult func insertDecisions(_ rows: some Sequence<DecisionRow>) throws -> Int
+
+    /// Writes outcomes in one transaction, all or nothing.
+    /// - Parameter rows: the outcomes; consumed once.
+    /// - Returns: the number of rows written.
+    /// - Throws: ``StoreError``; on failure none of `rows` is written.
+    @discardableResult func insertOutcomes(_ rows: some Sequence<OutcomeRow>) throws -> Int
+
+    /// Appends ledger entries in one transaction; the store assigns their ids.
+    /// - Parameter entries: grants and resets (their `id` is ignored).
+    /// - Throws: ``StoreError``; on failure nothing is written.
+    func appendLedger(_ entries: [LedgerEntry]) throws
+
+    /// Reads the whole budget ledger in id order (a small table).
+    /// - Returns: every ledger entry.
+    /// - Throws: ``StoreError``.
+    func ledger(afterID: Int64?) throws -> [LedgerEntry]
+
+    /// Inserts a model, or replaces the registry row with the same version.
+    /// - Parameter model: the registry row.
+    /// - Throws: ``StoreError``.
+    func saveModel(_ model: ModelRecord) throws
+
+    /// Reads the model registry ordered by creation time.
+    /// - Returns: every registered model.
+    /// - Throws: ``StoreError``.
+    func models() throws -> [ModelRecord]
+
+    /// Streams decisions matching a query, in no particular order.
+    /// - Parameters:
+    ///   - query: the watermark and time window to read.
+    ///   - body: called once per row; an error it throws stops the read and is rethrown.
+    /// - Returns: how many rows were read and the highest ingest sequence seen (the next watermark).
+    /// - Throws: ``StoreError``, or what `body` throws.
+    @discardableResult func streamDecisions(
+        _ query: RowQuery, _ body: (DecisionRow) throws -> Void
+    ) throws -> StreamResult
+
+    /// Streams outcomes matching a query (the window applies to `observed_at`), in no particular order.
+    /// - Parameters:
+    ///   - query: the watermark and time window to read.
+    ///   - body: called once per row; an error it throws stops the read and is rethrown.
+    /// - Returns: how many rows were read and the highest ingest sequence seen.
+    /// - Throws: ``StoreError``, or what `body` throws.
+    @discardableResult func streamOutcomes(
+        _ query: RowQuery, _ body: (OutcomeRow) throws -> Void
+    ) throws -> StreamResult
+
+    /// Aggregates the tables on the database side: counts, time ranges, decisions and outcomes by group.
+    /// - Returns: the summary.
+    /// - Throws: ``StoreError``.
+    func summary() throws -> StoreSummary
+
+    /// Deletes every row of the four tables (the schema stays), in one transaction.
+    /// - Throws: ``StoreError``.
+    func deleteAllRows() throws
+}
+
+extension Store {
+    /// Reads the whole budget ledger in id order.
+    public func ledger() throws -> [LedgerEntry] { try ledger(afterID: nil) }
+}
+
+/// Opens the store a URL names. The connection is made now; the schema is not touched.
+/// - Parameter url: the store URL.
+/// - Returns: an open store.
+/// - Throws: ``StoreError`` with code `connectionFailed` when the database cannot be reached or opened.
+public func openStore(_ url: StoreURL) throws -> any Store {
+    switch url {
+    case .sqlite(let path): return try SQLiteStore(path: path)
+    case .postgres(let uri): return try PostgresStore(uri: uri)
+    }
+}
+
+/// Parses a store URL and opens it.
+/// - Parameter text: the store URL as typed by a user.
+/// - Returns: an open store.
+/// - Throws: ``StoreError`` with code `invalidURL` or `connectionFailed`.
+public func openStore(_ text: String) throws -> any Store {
+    try openStore(StoreURL(parsing: text))
+}

@@ -1,0 +1,71 @@
+# Shared by scripts/setup, scripts/test and Benchmarks/: installs what is missing and runs a
+# throwaway PostgreSQL. Source it; it defines functions only.
+
+LAZARUS_PACKAGES=(pkg-config libsqlite3-dev libpq-dev libcairo2-dev fonts-dejavu-core postgresql-15 poppler-utils qpdf sqlite3)
+LAZARUS_PG_BIN=/usr/lib/postgresql/15/bin
+
+lazarus_log() { printf '==> %s\n' "$*" >&2; }
+
+# Installs the Debian packages the build and tests need, only those missing, with apt-get.
+lazarus_install_packages() {
+    local missing=()
+    for package in "${LAZARUS_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    lazarus_log "installing ${missing[*]}"
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { echo "error: need root (or sudo) to install: ${missing[*]}" >&2; return 1; }
+        sudo=sudo
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on.
+lazarus_free_port() {
+    local port
+    for _ in $(seq 1 200); do
+        port=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    echo "error: no free port found on 127.0.0.1" >&2
+    return 1
+}
+
+# Runs a command as the postgres user when we are root (initdb refuses root), as ourselves otherwise.
+lazarus_as_postgres() {
+    if [ "$(id -u)" -eq 0 ]; then
+        su postgres -s /bin/bash -c "$*"
+    else
+        bash -c "$*"
+    fi
+}
+
+# Starts a PostgreSQL 15 cluster in a temporary directory, on a free loopback port, and exports
+# LAZARUS_TEST_POSTGRES_URL. The caller must call lazarus_stop_postgres (e.g. from an EXIT trap).
+lazarus_start_postgres() {
+    LAZARUS_PG_DIR=$(mktemp -d /tmp/lazarus-pg.XXXXXX)
+    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$LAZARUS_PG_DIR"
+    local port
+    port=$(lazarus_free_port)
+    lazarus_log "starting a throwaway PostgreSQL on 127.0.0.1:$port ($LAZARUS_PG_DIR)"
+    lazarus_as_postgres "$LAZARUS_PG_BIN/initdb -D '$LAZARUS_PG_DIR/data' -U postgres -A trust -E UTF8 --no-sync" \
+        >"$LAZARUS_PG_DIR/initdb.log" 2>&1 || { cat "$LAZARUS_PG_DIR/initdb.log" >&2; return 1; }
+    # fsync off: the cluster is thrown away, and tests should not wait on the disk.
+    lazarus_as_postgres "$LAZARUS_PG_BIN/pg_ctl -D '$LAZARUS_PG_DIR/data' -l '$LAZARUS_PG_DIR/server.log' -w -t 60 \
+        -o \"-p $port -k '$LAZARUS_PG_DIR' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start" \
+        >/dev/null || { cat "$LAZARUS_PG_DIR/server.log" >&2; return 1; }
+    export LAZARUS_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+}
+
+lazarus_stop_postgres() {
+    [ -n "${LAZARUS_PG_DIR:-}" ] || return 0
+    lazarus_as_postgres "$LAZARUS_PG_BIN/pg_ctl -D '$LAZARUS_PG_DIR/data' -m immediate -w stop" >/dev/null 2>&1 || true
+    rm -rf "$LAZARUS_PG_DIR"
+    LAZARUS_PG_DIR=""
+}
