@@ -29,7 +29,8 @@ public final class PDFCanvas {
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS, let context = cairo_create(surface) else {
             cairo_surface_destroy(surface)
-            throw RenderError(.cannotWrite, "cannot create PDF '\(path)': \(String(cString: cairo_status_to_string(status)))")
+            throw RenderError(
+                .cannotWrite, "cannot create PDF '\(path)': \(String(cString: cairo_status_to_string(status)))")
         }
         self.surface = surface
         self.context = context

@@ -31,6 +31,8 @@ final class PostgresConnection {
                 .connectionFailed,
                 Self.scrub("cannot connect to PostgreSQL at \(redactedURI): \(reason)", secrets: secrets))
         }
+        // Notices (CREATE … IF NOT EXISTS, DROP … CASCADE) are chatter, not errors: keep them off stderr.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
     }
 

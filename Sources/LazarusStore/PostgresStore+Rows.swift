@@ -116,7 +116,8 @@ extension PostgresStore {
             let loss = try reader.float8()
             let sequence = try reader.int8()
             try body(
-                OutcomeRow(applicationID: applicationID, observedAt: observedAt, defaulted: defaulted, lossAmount: loss))
+                OutcomeRow(applicationID: applicationID, observedAt: observedAt, defaulted: defaulted, lossAmount: loss)
+            )
             return sequence
         }
     }

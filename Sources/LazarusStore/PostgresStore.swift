@@ -13,8 +13,6 @@ public final class PostgresStore: Store {
         self.connection = try PostgresConnection(uri: uri)
         // Timestamps are written and compared in UTC whatever the server's default.
         try connection.execute("SET TIME ZONE 'UTC'")
-        // CREATE … IF NOT EXISTS notices would otherwise land on the user's stderr.
-        try connection.execute("SET client_min_messages TO warning")
     }
 
     @discardableResult public func migrate() throws -> MigrationResult { try migrateSchema() }

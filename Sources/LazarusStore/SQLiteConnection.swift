@@ -160,6 +160,7 @@ final class SQLiteStatement {
 
     private func typeError(_ column: Int32, expected: String) -> StoreError {
         let name = sqlite3_column_name(handle, column).map { String(cString: $0) } ?? "column \(column)"
-        return StoreError(.corruptData, "SQLite store '\(connection.path)': \(name) holds a value that is not \(expected)")
+        return StoreError(
+            .corruptData, "SQLite store '\(connection.path)': \(name) holds a value that is not \(expected)")
     }
 }

@@ -125,7 +125,8 @@ extension SQLiteStore {
         while try select.step() {
             entries.append(
                 LedgerEntry(
-                    id: try select.int64(0), at: try timestamp(select, 1, table: table), rawKind: select.string(2) ?? "",
+                    id: try select.int64(0), at: try timestamp(select, 1, table: table),
+                    rawKind: select.string(2) ?? "",
                     amount: try select.double(3) ?? 0, note: select.string(4)))
         }
         return entries

@@ -102,16 +102,23 @@ public enum Schema {
         tables.map { ($0.name, $0.columns.map(\.name)) }
     }
 
-    /// The statements of migration `version` (1-based) in a dialect.
+    /// The statements of migration `version` (1-based) in a dialect: tables, and later columns.
     static func migration(_ version: Int, _ dialect: Dialect) -> [String] {
         precondition(version == 1, "unknown migration \(version)")
-        var statements: [String] = []
-        for table in tables {
+        return tables.map { table in
             let columns = table.columns.map { "\($0.name) \(dialect == .postgres ? $0.postgres : $0.sqlite)" }
             let body = (columns + table.constraints).joined(separator: ",\n    ")
-            statements.append("CREATE TABLE IF NOT EXISTS \(table.name) (\n    \(body)\n)")
+            return "CREATE TABLE IF NOT EXISTS \(table.name) (\n    \(body)\n)"
+        }
+    }
+
+    /// Indexes and triggers of the current schema, all idempotent. They run after the column check,
+    /// so that a foreign table without our columns is reported as such rather than as an index error.
+    static func indexes(_ dialect: Dialect) -> [String] {
+        var statements: [String] = []
+        for table in tables {
             for column in table.indexes {
-                let unique = column == "ingest_seq" ? "UNIQUE " : ""
+                let unique = column == ingestSequence.name ? "UNIQUE " : ""
                 statements.append(
                     "CREATE \(unique)INDEX IF NOT EXISTS \(table.name)_\(column)_idx ON \(table.name) (\(column))")
             }
@@ -157,6 +164,7 @@ public enum Schema {
     static func tooNewError(_ version: Int) -> StoreError {
         StoreError(
             .schemaTooNew,
-            "store schema version \(version) is newer than this Lazarus understands (\(currentVersion)); upgrade Lazarus")
+            "store schema version \(version) is newer than this Lazarus understands (\(currentVersion)); upgrade Lazarus"
+        )
     }
 }

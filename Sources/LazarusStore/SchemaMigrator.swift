@@ -27,6 +27,7 @@ extension SchemaMigrator {
             // the whole migration roll back, leaving their table and its rows exactly as they were.
             let missing = Schema.missingColumns(found: try existingColumns())
             guard missing.isEmpty else { throw Schema.missingColumnsError(missing) }
+            for statement in Schema.indexes(dialect) { try run(statement) }
             return MigrationResult(from: before, to: Schema.currentVersion)
         }
     }

@@ -1,0 +1,134 @@
+import Foundation
+import LazarusCore
+import Testing
+
+@testable import LazarusStore
+
+/// Bad input and faults: each gives one clear error and loses nothing already written.
+@Suite("Store failures")
+struct StoreFailureTests {
+    @Test(
+        "a table created by someone else without our columns is reported and left untouched",
+        arguments: Backend.available)
+    func foreignTableMissingColumns(backend: Backend) throws {
+        let scratch = try ScratchStore(backend)
+        try scratch.raw("CREATE TABLE lazarus_outcomes (application_id text, observed_at text)")
+        try scratch.raw("INSERT INTO lazarus_outcomes VALUES ('theirs-1', '2026-01-01')")
+        let error = #expect(throws: StoreError.self) { try scratch.store.migrate() }
+        #expect(error?.code == .schemaMismatch)
+        #expect(error?.message.contains("lazarus_outcomes lacks defaulted, loss_amount, ingest_seq") == true)
+        #expect(try scratch.count("lazarus_outcomes") == 1)
+        // The whole migration rolled back: none of our other tables was left half-created.
+        #expect(throws: StoreError.self) { try scratch.store.verifySchema() }
+        #expect(try scratch.store.verifySchemaCode() == .notMigrated)
+    }
+
+    @Test("a store migrated by a newer Lazarus is refused", arguments: Backend.available)
+    func schemaTooNew(backend: Backend) throws {
+        let scratch = try ScratchStore(backend)
+        try scratch.store.migrate()
+        try scratch.raw("INSERT INTO lazarus_schema_migrations VALUES (99, '2030-01-01', 'future')")
+        #expect(try scratch.store.verifySchemaCode() == .schemaTooNew)
+        let error = #expect(throws: StoreError.self) { try scratch.store.migrate() }
+        #expect(error?.code == .schemaTooNew)
+    }
+
+    @Test("a database that is down gives a clear error without the password")
+    func postgresDown() throws {
+        // Port 1 is privileged and nothing listens on it here: the connection is refused at once.
+        let error = #expect(throws: StoreError.self) { try openStore("postgresql://lazarus:Sup3rSecret@127.0.0.1:1/x") }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.message.contains("Sup3rSecret") == false)
+        #expect(error?.message.contains("postgresql://lazarus:***@127.0.0.1:1/x") == true)
+        #expect(error?.message.contains("\n") == false)
+    }
+
+    @Test("a connection lost mid-session is reported as such", .enabled(if: Backend.postgresURL != nil))
+    func postgresConnectionLost() throws {
+        let scratch = try ScratchStore(.postgres)
+        try scratch.store.migrate()
+        let pid = try #require(
+            (scratch.store as? PostgresStore)?.connection.execute("SELECT pg_backend_pid()").string(0, 0))
+        let admin = try PostgresConnection(uri: try #require(Backend.postgresURL))
+        try admin.execute("SELECT pg_terminate_backend($1::int)", [pid])
+        let error = #expect(throws: StoreError.self) { try scratch.store.summary() }
+        #expect(error?.code == .connectionFailed)
+        try scratch.reopen()
+        #expect(try scratch.store.verifySchema() == Schema.currentVersion)
+    }
+
+    @Test(
+        "an SQLite path that cannot be created is a clear error",
+        arguments: ["/nonexistent-lazarus-dir/x.sqlite", "/proc/lazarus.sqlite", "/etc/hostname/x.sqlite"])
+    func sqliteCannotCreate(path: String) {
+        let error = #expect(throws: StoreError.self) { try openStore("sqlite:\(path)") }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.message.contains(path) == true)
+    }
+
+    @Test("a file that is not a database is refused and not overwritten")
+    func sqliteNotADatabase() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lazarus-\(UUID().uuidString).txt")
+            .path
+        let content = Data(String(repeating: "quarterly numbers, do not delete\n", count: 200).utf8)
+        try content.write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let error = #expect(throws: StoreError.self) { try openStore("sqlite:\(path)").migrate() }
+        #expect(error?.code == .connectionFailed)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == content)
+    }
+
+    @Test("a half-written SQLite file gives an error, not a crash or a wrong count")
+    func sqliteTruncated() throws {
+        let scratch = try ScratchStore(.sqlite)
+        try scratch.store.migrate()
+        try scratch.store.insertDecisions(Fixtures.decisions(0..<3000))
+        try (scratch.store as! SQLiteStore).connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        guard case .sqlite(let path) = try StoreURL(parsing: scratch.url) else { return }
+        let copy = path + ".half"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: copy))
+        #expect(throws: StoreError.self) {
+            let store = try openStore("sqlite:\(copy)")
+            try store.verifySchema()
+            _ = try store.summary()
+            try store.streamDecisions(.all) { _ in }
+        }
+    }
+
+    @Test("text in a numeric SQLite column is reported, never read as 0")
+    func sqliteTextInNumericColumn() throws {
+        let scratch = try ScratchStore(.sqlite)
+        try scratch.store.migrate()
+        try scratch.store.insertDecisions(Fixtures.decisions(0..<3))
+        try scratch.raw("UPDATE lazarus_decisions SET propensity = 'high' WHERE application_id = 'app-1'")
+        let error = #expect(throws: StoreError.self) { try scratch.store.streamDecisions(.all) { _ in } }
+        #expect(error?.code == .corruptData)
+        #expect(error?.message.contains("propensity") == true)
+    }
+
+    @Test("a value out of range for PostgreSQL writes nothing", .enabled(if: Backend.postgresURL != nil))
+    func postgresOutOfRange() throws {
+        let scratch = try ScratchStore(.postgres)
+        try scratch.store.migrate()
+        var bad = Fixtures.decision(7)
+        bad.features.creditScore = Int(Int32.max) + 1
+        let batch = Fixtures.decisions(0..<5) + [bad]
+        let error = #expect(throws: StoreError.self) { try scratch.store.insertDecisions(batch) }
+        #expect(error?.code == .invalidValue)
+        #expect(try scratch.count("lazarus_decisions") == 0)
+        #expect(try scratch.store.insertDecisions(Fixtures.decisions(0..<5)) == 5)
+    }
+}
+
+extension Store {
+    /// The code `verifySchema` fails with, or `nil` when it passes.
+    func verifySchemaCode() throws -> StoreError.Code? {
+        do {
+            try verifySchema()
+            return nil
+        } catch let error as StoreError {
+            return error.code
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import LazarusStore
+import Testing
+
+@Suite("Store URLs")
+struct StoreURLTests {
+    @Test(
+        "parses the schemes of the design",
+        arguments: [
+            ("sqlite:output/lazarus.sqlite", StoreURL.sqlite(path: "output/lazarus.sqlite")),
+            ("sqlite:/tmp/x.db", .sqlite(path: "/tmp/x.db")),
+            ("sqlite:///tmp/x.db", .sqlite(path: "/tmp/x.db")),
+            ("postgres://u@h/db", .postgres(uri: "postgres://u@h/db")),
+            ("postgresql://u:p@h:5/db?sslmode=disable", .postgres(uri: "postgresql://u:p@h:5/db?sslmode=disable")),
+        ])
+    func parses(text: String, expected: StoreURL) throws {
+        #expect(try StoreURL(parsing: text) == expected)
+    }
+
+    @Test(
+        "rejects unknown schemes with a clear, redacted message",
+        arguments: ["mysql://root:s3cret@db/x", "output/lazarus.sqlite", "sqlite:", "http://x", "SQLITE:x"])
+    func rejects(text: String) {
+        let error = #expect(throws: StoreError.self) { try StoreURL(parsing: text) }
+        #expect(error?.code == .invalidURL)
+        #expect(error?.message.contains("s3cret") == false)
+    }
+
+    @Test(
+        "redacts passwords in the authority and in parameters",
+        arguments: [
+            ("postgres://bob:hunter2@db:5432/x", "postgres://bob:***@db:5432/x"),
+            (
+                "postgresql://bob@db/x?password=hunter2&sslmode=require",
+                "postgresql://bob@db/x?password=***&sslmode=require"
+            ),
+            ("postgres://bob:p%40ss@db/x", "postgres://bob:***@db/x"),
+            ("postgres://db/x", "postgres://db/x"),
+            ("host=db password=hunter2 user=bob", "host=db password=*** user=bob"),
+        ])
+    func redacts(uri: String, expected: String) {
+        #expect(StoreURL.redact(uri) == expected)
+    }
+}
