@@ -19,7 +19,8 @@ struct Options {
             case "--repeats": repeats = iterator.next().flatMap { Int($0) } ?? repeats
             case "--keep": keep = true
             default:
-                FileHandle.standardError.write(Data("usage: lazarus-store-bench --store URL --rows N --repeats R [--keep]\n".utf8))
+                FileHandle.standardError.write(
+                    Data("usage: lazarus-store-bench --store URL --rows N --repeats R [--keep]\n".utf8))
                 exit(2)
             }
         }
@@ -64,7 +65,8 @@ do {
     let rows = makeDecisions(options.rows)
     func report(_ operation: String, _ elapsed: Double) {
         let rate = Double(options.rows) / elapsed
-        FileHandle.standardOutput.write(Data("\(backend) \(operation) \(options.rows) \(String(format: "%.3f", elapsed)) \(Int(rate))\n".utf8))
+        FileHandle.standardOutput.write(
+            Data("\(backend) \(operation) \(options.rows) \(String(format: "%.3f", elapsed)) \(Int(rate))\n".utf8))
     }
     for run in 1...options.repeats {
         try store.deleteAllRows()
