@@ -6,12 +6,14 @@ let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "Lazarus",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "LazarusCore", targets: ["LazarusCore"]),
         .library(name: "LazarusStore", targets: ["LazarusStore"]),
         .library(name: "LazarusRender", targets: ["LazarusRender"]),
+        .library(name: "LazarusSimulation", targets: ["LazarusSimulation"]),
         .executable(name: "lazarus-store", targets: ["lazarus-store"]),
+        .executable(name: "lazarus-sim", targets: ["lazarus-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -30,11 +32,28 @@ let package = Package(
         .target(
             name: "LazarusStore", dependencies: ["LazarusCore", "CSQLite", "CLibPQ"], swiftSettings: strict),
         .target(name: "LazarusRender", dependencies: ["CCairo"], swiftSettings: strict),
+        // The simulated lender: applicants, hidden risk, production model, outcomes. Pure, deterministic.
+        .target(name: "LazarusSimulation", dependencies: ["LazarusCore"], swiftSettings: strict),
+        // Flags, LAZARUS_* variables and one-line errors shared by the executables.
+        .target(
+            name: "LazarusCommandLine",
+            dependencies: [
+                "LazarusCore", "LazarusStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
 
         .executableTarget(
             name: "lazarus-store",
             dependencies: [
-                "LazarusCore", "LazarusStore",
+                "LazarusCore", "LazarusStore", "LazarusCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "lazarus-sim",
+            dependencies: [
+                "LazarusCore", "LazarusStore", "LazarusSimulation", "LazarusCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -48,5 +67,13 @@ let package = Package(
         .testTarget(
             name: "LazarusStoreTests", dependencies: ["LazarusCore", "LazarusStore"], swiftSettings: strict),
         .testTarget(name: "LazarusRenderTests", dependencies: ["LazarusRender"], swiftSettings: strict),
+        .testTarget(
+            name: "LazarusSimulationTests", dependencies: ["LazarusCore", "LazarusSimulation"], swiftSettings: strict),
+        .testTarget(
+            name: "LazarusCommandLineTests", dependencies: ["LazarusCore", "LazarusCommandLine"],
+            swiftSettings: strict),
+        // The executables, run as a user would: flags, exit status, stderr, and the store they fill.
+        .testTarget(
+            name: "LazarusToolTests", dependencies: ["LazarusCore", "LazarusStore"], swiftSettings: strict),
     ]
 )

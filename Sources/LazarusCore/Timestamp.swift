@@ -30,7 +30,8 @@ public struct Timestamp: Hashable, Comparable, Sendable {
 }
 
 extension Timestamp {
-    static let microsecondsPerDay: Int64 = 86_400_000_000
+    /// Microseconds in a day (UTC days have no leap seconds here, as in PostgreSQL and SQLite).
+    public static let microsecondsPerDay: Int64 = 86_400_000_000
 
     /// Days since 1970-01-01 for a proleptic Gregorian civil date (H. Hinnant's `days_from_civil`).
     static func days(year: Int64, month: Int64, day: Int64) -> Int64 {

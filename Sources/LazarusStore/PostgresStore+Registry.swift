@@ -2,13 +2,16 @@ import LazarusCore
 
 extension PostgresStore {
     public func appendLedger(_ entries: [LedgerEntry]) throws {
-        try inTransaction {
-            for entry in entries {
-                try connection.execute(
-                    "INSERT INTO \(Schema.ledger.name) (\(Columns.list(Columns.ledger))) "
-                        + "VALUES ($1::timestamptz, $2, $3::float8, $4)",
-                    [entry.at.iso8601, entry.kind, String(entry.amount), entry.note])
-            }
+        try inTransaction { try writeLedger(entries) }
+    }
+
+    /// Inserts ledger entries inside the caller's transaction.
+    func writeLedger(_ entries: [LedgerEntry]) throws {
+        for entry in entries {
+            try connection.execute(
+                "INSERT INTO \(Schema.ledger.name) (\(Columns.list(Columns.ledger))) "
+                    + "VALUES ($1::timestamptz, $2, $3::float8, $4)",
+                [entry.at.iso8601, entry.kind, String(entry.amount), entry.note])
         }
     }
 

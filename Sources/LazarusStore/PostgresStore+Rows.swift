@@ -4,6 +4,8 @@ extension PostgresStore {
     /// Rows per CopyData message batch: large enough to amortise the call, small enough to stream.
     static let copyChunkBytes = 1 << 20
 
+    // A COPY is atomic on its own, so the single-table writes need no explicit transaction;
+    // writeExperiment wraps several of them in one.
     @discardableResult public func insertDecisions(_ rows: some Sequence<DecisionRow>) throws -> Int {
         let fields = Columns.decision.count
         return try copyIn(table: Schema.decisions.name, columns: Columns.decision, rows) { row, buffer in

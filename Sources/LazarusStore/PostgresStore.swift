@@ -19,11 +19,6 @@ public final class PostgresStore: Store {
 
     @discardableResult public func verifySchema() throws -> Int { try verifyExistingSchema() }
 
-    public func deleteAllRows() throws {
-        let tables = Schema.tables.map(\.name).joined(separator: ", ")
-        try inTransaction { try connection.execute("TRUNCATE \(tables) RESTART IDENTITY") }
-    }
-
     /// Runs `body` in a transaction, rolling back if it throws.
     @discardableResult func inTransaction<T>(_ body: () throws -> T) throws -> T {
         try connection.execute("BEGIN")

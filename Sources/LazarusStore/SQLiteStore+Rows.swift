@@ -2,60 +2,70 @@ import LazarusCore
 
 extension SQLiteStore {
     @discardableResult public func insertDecisions(_ rows: some Sequence<DecisionRow>) throws -> Int {
-        let table = Schema.decisions.name
-        return try inTransaction {
-            var sequence = try nextSequence(table)
-            let columns = Columns.decision + ["ingest_seq"]
-            let insert = try connection.prepare(
-                "INSERT INTO \(table) (\(Columns.list(columns))) VALUES (\(Columns.placeholders(columns.count)))")
-            var written = 0
-            for row in rows {
-                insert.bind(1, row.applicationID)
-                insert.bind(2, row.decidedAt.iso8601)
-                insert.bind(3, row.variant)
-                insert.bind(4, row.approved)
-                insert.bind(5, row.reason)
-                insert.bind(6, row.propensity)
-                insert.bind(7, row.score)
-                insert.bind(8, row.modelVersion)
-                insert.bind(9, row.loanAmount)
-                insert.bind(10, row.features.age)
-                insert.bind(11, row.features.annualIncome)
-                insert.bind(12, row.features.debtToIncome)
-                insert.bind(13, row.features.creditScore)
-                insert.bind(14, row.features.creditHistoryMonths)
-                insert.bind(15, row.features.recentBankruptcy)
-                insert.bind(16, sequence)
-                _ = try insert.step()
-                insert.reset()
-                sequence += 1
-                written += 1
-            }
-            return written
-        }
+        try inTransaction { try writeDecisions(rows) }
     }
 
     @discardableResult public func insertOutcomes(_ rows: some Sequence<OutcomeRow>) throws -> Int {
-        let table = Schema.outcomes.name
-        return try inTransaction {
-            var sequence = try nextSequence(table)
-            let columns = Columns.outcome + ["ingest_seq"]
-            let insert = try connection.prepare(
-                "INSERT INTO \(table) (\(Columns.list(columns))) VALUES (\(Columns.placeholders(columns.count)))")
-            var written = 0
-            for row in rows {
-                insert.bind(1, row.applicationID)
-                insert.bind(2, row.observedAt.iso8601)
-                insert.bind(3, row.defaulted)
-                insert.bind(4, row.lossAmount)
-                insert.bind(5, sequence)
-                _ = try insert.step()
-                insert.reset()
-                sequence += 1
-                written += 1
-            }
-            return written
+        try inTransaction { try writeOutcomes(rows) }
+    }
+
+    public func appendLedger(_ entries: [LedgerEntry]) throws {
+        try inTransaction { try writeLedger(entries) }
+    }
+
+    /// Inserts decisions inside the caller's write transaction.
+    func writeDecisions(_ rows: some Sequence<DecisionRow>) throws -> Int {
+        let table = Schema.decisions.name
+        var sequence = try nextSequence(table)
+        let columns = Columns.decision + ["ingest_seq"]
+        let insert = try connection.prepare(
+            "INSERT INTO \(table) (\(Columns.list(columns))) VALUES (\(Columns.placeholders(columns.count)))")
+        var written = 0
+        for row in rows {
+            insert.bind(1, row.applicationID)
+            insert.bind(2, row.decidedAt.iso8601)
+            insert.bind(3, row.variant)
+            insert.bind(4, row.approved)
+            insert.bind(5, row.reason)
+            insert.bind(6, row.propensity)
+            insert.bind(7, row.score)
+            insert.bind(8, row.modelVersion)
+            insert.bind(9, row.loanAmount)
+            insert.bind(10, row.features.age)
+            insert.bind(11, row.features.annualIncome)
+            insert.bind(12, row.features.debtToIncome)
+            insert.bind(13, row.features.creditScore)
+            insert.bind(14, row.features.creditHistoryMonths)
+            insert.bind(15, row.features.recentBankruptcy)
+            insert.bind(16, sequence)
+            _ = try insert.step()
+            insert.reset()
+            sequence += 1
+            written += 1
         }
+        return written
+    }
+
+    /// Inserts outcomes inside the caller's write transaction.
+    func writeOutcomes(_ rows: some Sequence<OutcomeRow>) throws -> Int {
+        let table = Schema.outcomes.name
+        var sequence = try nextSequence(table)
+        let columns = Columns.outcome + ["ingest_seq"]
+        let insert = try connection.prepare(
+            "INSERT INTO \(table) (\(Columns.list(columns))) VALUES (\(Columns.placeholders(columns.count)))")
+        var written = 0
+        for row in rows {
+            insert.bind(1, row.applicationID)
+            insert.bind(2, row.observedAt.iso8601)
+            insert.bind(3, row.defaulted)
+            insert.bind(4, row.lossAmount)
+            insert.bind(5, sequence)
+            _ = try insert.step()
+            insert.reset()
+            sequence += 1
+            written += 1
+        }
+        return written
     }
 
     @discardableResult public func streamDecisions(
@@ -100,19 +110,18 @@ extension SQLiteStore {
         return result
     }
 
-    public func appendLedger(_ entries: [LedgerEntry]) throws {
+    /// Inserts ledger entries inside the caller's write transaction.
+    func writeLedger(_ entries: [LedgerEntry]) throws {
         let table = Schema.ledger.name
-        try inTransaction {
-            let insert = try connection.prepare(
-                "INSERT INTO \(table) (\(Columns.list(Columns.ledger))) VALUES (\(Columns.placeholders(4)))")
-            for entry in entries {
-                insert.bind(1, entry.at.iso8601)
-                insert.bind(2, entry.kind)
-                insert.bind(3, entry.amount)
-                insert.bind(4, entry.note)
-                _ = try insert.step()
-                insert.reset()
-            }
+        let insert = try connection.prepare(
+            "INSERT INTO \(table) (\(Columns.list(Columns.ledger))) VALUES (\(Columns.placeholders(4)))")
+        for entry in entries {
+            insert.bind(1, entry.at.iso8601)
+            insert.bind(2, entry.kind)
+            insert.bind(3, entry.amount)
+            insert.bind(4, entry.note)
+            _ = try insert.step()
+            insert.reset()
         }
     }
 

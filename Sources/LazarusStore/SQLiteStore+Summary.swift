@@ -37,12 +37,6 @@ extension SQLiteStore {
         return summary
     }
 
-    private func count(_ table: String) throws -> Int {
-        let statement = try connection.prepare("SELECT COUNT(*) FROM \(table)")
-        _ = try statement.step()
-        return try statement.int(0) ?? 0
-    }
-
     private func countAndRange(_ table: String, _ column: String) throws -> (Int, ClosedRange<Timestamp>?) {
         let statement = try connection.prepare("SELECT COUNT(*), MIN(\(column)), MAX(\(column)) FROM \(table)")
         _ = try statement.step()

@@ -22,12 +22,6 @@ public final class SQLiteStore: Store {
 
     @discardableResult public func verifySchema() throws -> Int { try verifyExistingSchema() }
 
-    public func deleteAllRows() throws {
-        try inTransaction {
-            for table in Schema.tables { try connection.execute("DELETE FROM \(table.name)") }
-        }
-    }
-
     /// Runs `body` in an immediate (write-locking) transaction, rolling back if it throws.
     @discardableResult func inTransaction<T>(_ body: () throws -> T) throws -> T {
         try connection.execute("BEGIN IMMEDIATE")

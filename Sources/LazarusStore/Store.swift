@@ -76,6 +76,19 @@ public protocol Store: AnyObject {
     /// - Throws: ``StoreError``.
     func summary() throws -> StoreSummary
 
+    /// Writes a whole experiment (decisions, outcomes, ledger) in one transaction: all of it or nothing.
+    /// - Parameters:
+    ///   - decisions: the decisions; consumed once.
+    ///   - outcomes: their outcomes; consumed once.
+    ///   - ledger: the budget ledger entries.
+    ///   - mode: refuse a populated store (`.new`), add to it (`.append`), or replace what it holds (`.replace`).
+    /// - Throws: ``StoreError`` (`alreadyPopulated` in `.new` mode when the store holds decisions or
+    ///   ledger entries, checked inside the transaction); on failure the store is unchanged.
+    func writeExperiment(
+        decisions: some Sequence<DecisionRow>, outcomes: some Sequence<OutcomeRow>, ledger: [LedgerEntry],
+        mode: ExperimentWriteMode
+    ) throws
+
     /// Deletes every row of the four tables (the schema stays), in one transaction.
     /// - Throws: ``StoreError``.
     func deleteAllRows() throws

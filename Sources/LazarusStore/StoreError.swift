@@ -15,6 +15,8 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case schemaTooNew = "schema-too-new"
         /// The tables have not been created yet (run a migration).
         case notMigrated = "not-migrated"
+        /// The store already holds an experiment and the write was asked not to mix with it.
+        case alreadyPopulated = "already-populated"
         /// A row would duplicate a primary key already in the store.
         case duplicateKey = "duplicate-key"
         /// A value cannot be stored (out of range for its column, not valid text, …).

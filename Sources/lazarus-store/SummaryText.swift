@@ -1,3 +1,4 @@
+import LazarusCommandLine
 import LazarusCore
 import LazarusStore
 
@@ -16,7 +17,7 @@ enum SummaryText {
                 let decision = group.approved.map { $0 ? "approve" : "reject" } ?? "(null)"
                 lines.append(
                     "    " + pad(group.variant ?? "(null)", 12) + pad(decision, 9) + pad(group.reason ?? "(null)", 26)
-                        + leftPad(String(group.count), 10))
+                        + leftPad(Format.count(group.count), 10))
             }
         }
         if !summary.outcomeGroups.isEmpty {
@@ -25,7 +26,8 @@ enum SummaryText {
                 let outcome = group.defaulted.map { $0 ? "defaulted" : "repaid" } ?? "(null)"
                 lines.append(
                     "    " + pad(group.variant ?? "(no decision)", 14) + pad(outcome, 10)
-                        + leftPad(String(group.count), 10) + leftPad(dollars(group.lossDollars), 16) + " lost")
+                        + leftPad(Format.count(group.count), 10) + leftPad(Format.dollars(group.lossDollars), 16)
+                        + " lost")
             }
         }
         if summary.decisionCount == 0 {
@@ -37,7 +39,7 @@ enum SummaryText {
     private static func row(_ table: String, _ count: Int, _ range: ClosedRange<Timestamp>?) -> String {
         let first = range.map { $0.lowerBound.iso8601 } ?? "-"
         let last = range.map { $0.upperBound.iso8601 } ?? "-"
-        return "  " + pad(table, 22) + leftPad(String(count), 8) + "   " + pad(first, 29) + last
+        return "  " + pad(table, 22) + leftPad(Format.count(count), 8) + "   " + pad(first, 29) + last
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {
@@ -46,12 +48,5 @@ enum SummaryText {
 
     private static func leftPad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
-    }
-
-    private static func dollars(_ value: Double) -> String {
-        let cents = (value * 100).rounded()
-        let whole = Int(cents / 100)
-        let fraction = Int(abs(cents).truncatingRemainder(dividingBy: 100))
-        return "$\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

@@ -1,0 +1,28 @@
+import ArgumentParser
+import LazarusStore
+
+/// The `--store` option every executable shares, with `LAZARUS_STORE` as its fallback.
+public struct StoreOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Store URL: sqlite:PATH or postgres://… (default: $LAZARUS_STORE, else sqlite:output/lazarus.sqlite).",
+            valueName: "url"))
+    public var store: String?
+
+    public init() {}
+
+    /// The URL to use: the flag, else the environment, else the embedded default.
+    /// - Parameter environment: the process environment.
+    /// - Returns: the parsed URL.
+    /// - Throws: ``StoreError`` with code `invalidURL`.
+    public func url(_ environment: Environment = .process) throws -> StoreURL {
+        try StoreURL(parsing: store ?? environment["LAZARUS_STORE"] ?? StoreURL.embeddedDefault.description)
+    }
+
+    /// Opens the store.
+    /// - Throws: ``StoreError``.
+    public func open(_ environment: Environment = .process) throws -> any Store {
+        try openStore(url(environment))
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import LazarusCommandLine
+import LazarusCore
+import LazarusSimulation
+import LazarusStore
+
+@main
+enum Main {
+    static func main() { CommandRunner.main(LazarusSimCommand.self) }
+}
+
+struct LazarusSimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lazarus-sim",
+        abstract: "Run synthetic applications through the real policy and write decisions, outcomes and the ledger.",
+        discussion: """
+            The generating model (features, the hidden gambling habit, the production model's blind spot,
+            outcome delays and losses) is documented in the README, "The simulated lender". Equal settings give identical tables.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var policy: PolicyOptions
+
+    @Option(help: "Number of applications (default: $LAZARUS_APPLICATIONS, else 100000).")
+    var applications: Int?
+
+    @Option(help: "Days the applications are spread over (default: $LAZARUS_DAYS, else 60).")
+    var days: Int?
+
+    @Option(help: "Random seed (default: $LAZARUS_SEED, else 42).")
+    var seed: UInt64?
+
+    @Option(help: "Grant the loss budget once or every day: once|day (default: $LAZARUS_BUDGET_PERIOD, else day).")
+    var budgetPeriod: String?
+
+    @Option(
+        help:
+            "First day of the run, YYYY-MM-DD, UTC (default: 2026-09-21; with --append, the day after the last decision)."
+    )
+    var start: String?
+
+    @Flag(help: "Add to the experiment already in the store.")
+    var append = false
+
+    @Flag(help: "Delete the experiment already in the store first (in the same transaction as the write).")
+    var replace = false
+
+    func run() throws {
+        let environment = Environment.process
+        let resolved = try policy.resolve(environment)
+        let mode = try writeMode()
+        let target = try store.open(environment)
+        try target.migrate()
+        var settings = try simulationSettings(resolved, environment)
+        if mode == .append { try continueExperiment(in: target, settings: &settings) }
+
+        let simulating = ProgressBar("simulating", total: settings.applications)
+        let experiment = try ExperimentSimulator(settings: settings).run(progress: simulating.update)
+        simulating.finish()
+
+        let rowCount = experiment.decisions.count + experiment.outcomes.count
+        let writing = ProgressBar("writing", total: rowCount)
+        try target.writeExperiment(
+            decisions: ProgressSequence(experiment.decisions, report: writing.update),
+            outcomes: ProgressSequence(experiment.outcomes) { writing.update(experiment.decisions.count + $0) },
+            ledger: experiment.ledger, mode: mode)
+        writing.finish()
+        print(
+            SimulationReport.render(experiment.summary, settings: settings, ltv: resolved.defaultLTV, store: target.url)
+        )
+    }
+
+    private func writeMode() throws -> ExperimentWriteMode {
+        switch (append, replace) {
+        case (true, true): throw CommandLineError("--append and --replace cannot be used together")
+        case (true, false): return .append
+        case (false, true): return .replace
+        case (false, false): return .new
+        }
+    }
+
+    private func simulationSettings(
+        _ resolved: ResolvedPolicyOptions, _ environment: Environment
+    ) throws -> SimulationSettings {
+        let periodText = environment.string(budgetPeriod, "LAZARUS_BUDGET_PERIOD", default: "day")
+        guard let period = SimulationSettings.BudgetPeriod(rawValue: periodText) else {
+            throw CommandLineError("budget period must be 'once' or 'day', got '\(periodText)'")
+        }
+        let seedValue: UInt64
+        if let seed {
+            seedValue = seed
+        } else if let text = environment["LAZARUS_SEED"] {
+            guard let parsed = UInt64(text) else { throw CommandLineError("LAZARUS_SEED='\(text)' is not a seed") }
+            seedValue = parsed
+        } else {
+            seedValue = 42
+        }
+        return try SimulationSettings(
+            applications: environment.int(applications, "LAZARUS_APPLICATIONS", default: 100_000),
+            days: environment.int(days, "LAZARUS_DAYS", default: 60), seed: seedValue,
+            start: try startDay() ?? SimulationSettings.defaultStart, policy: resolved.policy,
+            lossBudget: resolved.initialLossBudget, budgetPeriod: period)
+    }
+
+    private func startDay() throws -> Timestamp? {
+        guard let start else { return nil }
+        guard start.count == 10, let day = Timestamp(iso8601: start) else {
+            throw CommandLineError("--start must be a date like 2026-09-21, got '\(start)'")
+        }
+        return day
+    }
+
+    /// An appended run continues the store's experiment: new ids, a new budget period, and (unless
+    /// --start says otherwise) the day after the last decision.
+    private func continueExperiment(in store: any Store, settings: inout SimulationSettings) throws {
+        let existing = try store.summary()
+        settings.idOffset = existing.decisionCount
+        settings.resetFirstPeriod = true
+        if start == nil, let last = existing.decidedRange?.upperBound {
+            let day = Timestamp.microsecondsPerDay
+            settings.start = Timestamp(microseconds: (last.microseconds / day + 1) * day)
+        }
+    }
+}
