@@ -42,8 +42,10 @@ public enum GeneratingModel {
         let gambles = gamblingDraw < (age < 30 ? 0.12 : 0.06)
 
         let thinFile = historyMonths < 24
+        // A bureau score built on a thin file says little: it is low by construction, not by behaviour.
         let trueRisk =
-            -2.5 + 4.0 * (debtToIncome - 0.30) - 0.010 * (creditScore - 650) - 0.6 * relativeIncome
+            -2.5 + 4.0 * (debtToIncome - 0.30) - 0.010 * (creditScore - 650) * (thinFile ? 0.2 : 1)
+            - 0.6 * relativeIncome
             + (thinFile && income < 45_000 ? 1.1 : 0) + (gambles ? 2.0 : 0) + (bankruptcy ? 2.0 : 0)
 
         let features = ApplicantFeatures(

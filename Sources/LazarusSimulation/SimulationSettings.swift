@@ -29,8 +29,9 @@ public struct SimulationSettings: Sendable, Equatable {
     /// Whether the first period starts with a `reset` ledger row (an appended run starts a new period).
     public var resetFirstPeriod: Bool
 
-    /// The default start: Monday 2026-09-21, so 60 days end with the complete ISO week 2026-W47.
-    public static let defaultStart = Timestamp(year: 2026, month: 9, day: 21)!
+    /// The default start: Thursday 2026-09-24, so the default 60 days end on Sunday 2026-11-22, with
+    /// ISO week 2026-W47 complete. Fixed, not "today", so equal settings always give identical tables.
+    public static let defaultStart = Timestamp(year: 2026, month: 9, day: 24)!
 
     /// Creates settings, checking that they are possible.
     /// - Throws: ``CoreError`` with code `invalidSetting` for zero applications or days, or a negative budget.

@@ -35,7 +35,7 @@ struct LazarusSimCommand: ParsableCommand {
 
     @Option(
         help:
-            "First day of the run, YYYY-MM-DD, UTC (default: 2026-09-21; with --append, the day after the last decision)."
+            "First day of the run, YYYY-MM-DD, UTC (default: 2026-09-24; with --append, the day after the last decision)."
     )
     var start: String?
 
