@@ -74,6 +74,7 @@ let package = Package(
             swiftSettings: strict),
         // The executables, run as a user would: flags, exit status, stderr, and the store they fill.
         .testTarget(
-            name: "LazarusToolTests", dependencies: ["LazarusCore", "LazarusStore"], swiftSettings: strict),
+            name: "LazarusToolTests", dependencies: ["LazarusCore", "LazarusStore", "lazarus-sim", "lazarus-store"],
+            swiftSettings: strict),
     ]
 )

@@ -3,17 +3,22 @@ import LazarusCore
 
 /// The policy and money settings of the design, as flags with `LAZARUS_*` fallbacks (flags win).
 public struct PolicyOptions: ParsableArguments {
-    @Option(help: "Exploration rate in [0, 1] (default: $LAZARUS_EPSILON, else 0.01).")
+    // Unconditional parsing lets "--initial-loss-budget -5" reach the range check, not fail as a flag.
+    @Option(parsing: .unconditional, help: "Exploration rate in [0, 1] (default: $LAZARUS_EPSILON, else 0.01).")
     public var epsilon: Double?
 
-    @Option(help: "Approve scores above this, in [0, 1] (default: $LAZARUS_RISK_THRESHOLD, else 0.5).")
+    @Option(
+        parsing: .unconditional,
+        help: "Approve scores above this, in [0, 1] (default: $LAZARUS_RISK_THRESHOLD, else 0.5).")
     public var riskThreshold: Double?
 
-    @Option(help: "Exploration loss budget in dollars (default: $LAZARUS_INITIAL_LOSS_BUDGET, else 1000).")
+    @Option(
+        parsing: .unconditional,
+        help: "Exploration loss budget in dollars (default: $LAZARUS_INITIAL_LOSS_BUDGET, else 1000).")
     public var initialLossBudget: Double?
 
     @Option(
-        name: .customLong("default-ltv"),
+        name: .customLong("default-ltv"), parsing: .unconditional,
         help: "Lifetime value of a good loan in dollars (default: $LAZARUS_DEFAULT_LTV, else 500).")
     public var defaultLTV: Double?
 

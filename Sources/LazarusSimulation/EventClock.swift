@@ -53,25 +53,21 @@ struct EventClock {
         _ pending: PendingOutcome, budget: InMemoryLossBudget, summary: inout SimulationSummary,
         observe: (OutcomeRow) -> Void
     ) throws {
-        let applicant = pending.applicant
-        let defaulted = applicant.defaults
-        let loss =
-            defaulted
-            ? GeneratingModel.loss(principal: applicant.loanAmount, draw: applicant.draws.lossGivenDefault) : 0
         observe(
             OutcomeRow(
-                applicationID: pending.id, observedAt: pending.observedAt, defaulted: defaulted, lossAmount: loss))
+                applicationID: pending.id, observedAt: pending.observedAt, defaulted: pending.defaulted,
+                lossAmount: pending.loss))
         summary.observedOutcomes += 1
         guard pending.variant == .explore else { return }
-        if applicant.isThinFileHighEarner { summary.thinFileHighEarnerExploreOutcomes += 1 }
-        if defaulted {
+        if pending.thinFileHighEarner { summary.thinFileHighEarnerExploreOutcomes += 1 }
+        if pending.defaulted {
             summary.exploreDefaults += 1
-            summary.explorationLosses += loss
-            if try budget.spend(loss).exhausted, !periodIsExhausted {
+            summary.explorationLosses += pending.loss
+            if try budget.spend(pending.loss).exhausted, !periodIsExhausted {
                 periodIsExhausted = true
                 summary.exhaustedPeriods += 1
             }
-        } else if applicant.score <= settings.policy.riskThreshold {
+        } else if pending.rejectedByModel {
             summary.goodLoansFound += 1
         }
     }

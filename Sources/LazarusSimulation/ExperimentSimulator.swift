@@ -43,7 +43,7 @@ public struct ExperimentSimulator: Sendable {
                 age: applicant.features.age ?? 0, recentBankruptcy: applicant.features.recentBankruptcy ?? false,
                 score: applicant.score)
             let decision = policy.decide(view, draw: applicant.draws.policy) { budget.hasRemaining() }
-            let id = "sim-\(settings.seed)-\(index + settings.idOffset)"
+            let id = Self.applicationID(seed: settings.seed, index: index + settings.idOffset)
             decisions.append(
                 DecisionRow(
                     applicationID: id, decidedAt: decidedAt, variant: decision.variant.rawValue,
@@ -53,7 +53,9 @@ public struct ExperimentSimulator: Sendable {
             summary.decisions[.init(variant: decision.variant, reason: decision.reason), default: 0] += 1
             if decision.approved {
                 queue.push(
-                    PendingOutcome(id: id, decidedAt: decidedAt, applicant: applicant, variant: decision.variant))
+                    PendingOutcome(
+                        id: id, decidedAt: decidedAt, applicant: applicant, variant: decision.variant,
+                        threshold: settings.policy.riskThreshold))
                 if decision.variant == .explore {
                     summary.exploreLoans += 1
                     if applicant.score <= settings.policy.riskThreshold { summary.exploreLoansToRejected += 1 }
@@ -73,19 +75,39 @@ public struct ExperimentSimulator: Sendable {
     }
 }
 
-/// An approved loan waiting for its outcome, ordered by when it will be observed.
+extension ExperimentSimulator {
+    /// `sim-<seed>-<index>` with the index zero-padded to 8 digits: ids sort in arrival order, so the
+    /// primary-key index of the store grows at its end instead of splitting pages all over.
+    static func applicationID(seed: UInt64, index: Int) -> String {
+        let digits = String(index)
+        let padding = digits.count < 8 ? String(repeating: "0", count: 8 - digits.count) : ""
+        return "sim-" + String(seed) + "-" + padding + digits
+    }
+}
+
+/// An approved loan waiting for its outcome, ordered by when it will be observed. Kept small: the
+/// heap moves these around on every push and pop.
 struct PendingOutcome: Comparable {
     let observedAt: Timestamp
     let id: String
-    let applicant: SyntheticApplicant
     let variant: Variant
+    let defaulted: Bool
+    let loss: Double
+    let rejectedByModel: Bool
+    let thinFileHighEarner: Bool
 
-    init(id: String, decidedAt: Timestamp, applicant: SyntheticApplicant, variant: Variant) {
-        let days = GeneratingModel.observationDelayDays(defaulted: applicant.defaults, draw: applicant.draws.delay)
+    init(id: String, decidedAt: Timestamp, applicant: SyntheticApplicant, variant: Variant, threshold: Double) {
+        let defaulted = applicant.defaults
+        let days = GeneratingModel.observationDelayDays(defaulted: defaulted, draw: applicant.draws.delay)
         self.observedAt = decidedAt.adding(microseconds: Int64(days * Double(Timestamp.microsecondsPerDay)))
         self.id = id
-        self.applicant = applicant
         self.variant = variant
+        self.defaulted = defaulted
+        self.loss =
+            defaulted
+            ? GeneratingModel.loss(principal: applicant.loanAmount, draw: applicant.draws.lossGivenDefault) : 0
+        self.rejectedByModel = applicant.score <= threshold
+        self.thinFileHighEarner = applicant.isThinFileHighEarner
     }
 
     static func < (lhs: PendingOutcome, rhs: PendingOutcome) -> Bool {

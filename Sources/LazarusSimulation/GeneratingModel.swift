@@ -16,7 +16,8 @@ public enum GeneratingModel {
     /// - Returns: the applicant, its hidden traits and its fate.
     public static func applicant(seed: UInt64, index: UInt64) -> SyntheticApplicant {
         var rng = SplitMix64(seed: seed, index: index)
-        let z = (0..<7).map { _ in rng.normal() }
+        // Seven normals, drawn in a fixed order (a tuple, not an array: this runs once per applicant).
+        let z = (rng.normal(), rng.normal(), rng.normal(), rng.normal(), rng.normal(), rng.normal(), rng.normal())
         let segment = rng.uniform()
         let bankruptcyDraw = rng.uniform()
         let gamblingDraw = rng.uniform()
@@ -26,19 +27,19 @@ public enum GeneratingModel {
 
         let thinFileHighEarner = segment < thinFileHighEarnerShare
         let age =
-            thinFileHighEarner ? clamp((31 + 6 * z[0]).rounded(), 21, 60) : clamp((40 + 12 * z[0]).rounded(), 16, 80)
+            thinFileHighEarner ? clamp((31 + 6 * z.0).rounded(), 21, 60) : clamp((40 + 12 * z.0).rounded(), 16, 80)
         // Share of adult life with a credit file: most people have most of theirs; the segment almost none.
-        let fileShare = thinFileHighEarner ? 0.02 + 0.06 * logistic(z[1]) : logistic(1 + z[1])
+        let fileShare = thinFileHighEarner ? 0.02 + 0.06 * logistic(z.1) : logistic(1 + z.1)
         let historyMonths = age < 18 ? 0 : ((age - 18) * 12 * fileShare).rounded()
-        let logIncome = log(medianIncome) + 0.012 * (age - 40) + 0.45 * z[2] + (thinFileHighEarner ? 0.7 : 0)
+        let logIncome = log(medianIncome) + 0.012 * (age - 40) + 0.45 * z.2 + (thinFileHighEarner ? 0.7 : 0)
         let income = clamp((exp(logIncome) / 100).rounded() * 100, 12_000, 600_000)
         let relativeIncome = log(income / medianIncome)
-        let debtToIncome = clamp(((0.30 + 0.10 * z[3] - 0.04 * relativeIncome) * 1000).rounded() / 1000, 0.02, 0.9)
+        let debtToIncome = clamp(((0.30 + 0.10 * z.3 - 0.04 * relativeIncome) * 1000).rounded() / 1000, 0.02, 0.9)
         let bankruptcy = bankruptcyDraw < 0.025
         let creditScore = clamp(
-            (560 + 130 * (1 - exp(-historyMonths / 72)) + 45 * z[4] - 40 * debtToIncome - (bankruptcy ? 80 : 0))
+            (560 + 130 * (1 - exp(-historyMonths / 72)) + 45 * z.4 - 40 * debtToIncome - (bankruptcy ? 80 : 0))
                 .rounded(), 300, 850)
-        let loanAmount = clamp((exp(log(450) + 0.35 * relativeIncome + 0.4 * z[5]) / 10).rounded() * 10, 100, 3000)
+        let loanAmount = clamp((exp(log(450) + 0.35 * relativeIncome + 0.4 * z.5) / 10).rounded() * 10, 100, 3000)
         let gambles = gamblingDraw < (age < 30 ? 0.12 : 0.06)
 
         let thinFile = historyMonths < 24
@@ -54,7 +55,7 @@ public enum GeneratingModel {
         return SyntheticApplicant(
             features: features, loanAmount: loanAmount, isThinFileHighEarner: thinFileHighEarner, gambles: gambles,
             defaultProbability: logistic(trueRisk),
-            score: ProductionModel.score(features, noise: z[6]), draws: draws)
+            score: ProductionModel.score(features, noise: z.6), draws: draws)
     }
 
     static func logistic(_ x: Double) -> Double { 1 / (1 + exp(-x)) }

@@ -13,9 +13,11 @@ public final class SQLiteStore: Store {
         self.connection = try SQLiteConnection(path: path)
         // WAL lets readers and one writer work at once; NORMAL sync is durable at each checkpoint and
         // safe against corruption, which is what a store rebuilt from the lender's tables needs.
+        // The page cache may grow to 1 GiB (only as used): a bulk write larger than the cache spills
+        // pages to the WAL one at a time, over and over, and runs several times slower.
         try connection.execute(
             "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                + " PRAGMA cache_size = -65536;")
+                + " PRAGMA cache_size = -1048576;")
     }
 
     @discardableResult public func migrate() throws -> MigrationResult { try migrateSchema() }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LazarusCommandLine
 import LazarusCore
 import LazarusSimulation
@@ -45,6 +46,9 @@ struct LazarusSimCommand: ParsableCommand {
     @Flag(help: "Delete the experiment already in the store first (in the same transaction as the write).")
     var replace = false
 
+    @Flag(help: "Print how long simulating and writing took, on stderr (for benchmarks).")
+    var timings = false
+
     func run() throws {
         let environment = Environment.process
         let resolved = try policy.resolve(environment)
@@ -54,9 +58,12 @@ struct LazarusSimCommand: ParsableCommand {
         var settings = try simulationSettings(resolved, environment)
         if mode == .append { try continueExperiment(in: target, settings: &settings) }
 
+        let clock = ContinuousClock()
+        let simulationStart = clock.now
         let simulating = ProgressBar("simulating", total: settings.applications)
         let experiment = try ExperimentSimulator(settings: settings).run(progress: simulating.update)
         simulating.finish()
+        let writeStart = clock.now
 
         let rowCount = experiment.decisions.count + experiment.outcomes.count
         let writing = ProgressBar("writing", total: rowCount)
@@ -65,9 +72,21 @@ struct LazarusSimCommand: ParsableCommand {
             outcomes: ProgressSequence(experiment.outcomes) { writing.update(experiment.decisions.count + $0) },
             ledger: experiment.ledger, mode: mode)
         writing.finish()
+        if timings {
+            let simulate = Self.seconds(writeStart - simulationStart)
+            let write = Self.seconds(clock.now - writeStart)
+            let rate = Int(Double(rowCount + experiment.ledger.count) / write)
+            FileHandle.standardError.write(
+                Data("timings: simulate \(simulate) s, write \(write) s (\(rate) rows/s)\n".utf8))
+        }
         print(
             SimulationReport.render(experiment.summary, settings: settings, ltv: resolved.defaultLTV, store: target.url)
         )
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return ((Double(seconds) + Double(attoseconds) / 1e18) * 1000).rounded() / 1000
     }
 
     private func writeMode() throws -> ExperimentWriteMode {
