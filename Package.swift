@@ -63,6 +63,10 @@ let package = Package(
             path: "Benchmarks/StoreBench",
             swiftSettings: strict),
 
+        .executableTarget(
+            name: "lazarus-fit-bench", dependencies: ["LazarusCore"], path: "Benchmarks/FitBench",
+            swiftSettings: strict),
+
         .testTarget(name: "LazarusCoreTests", dependencies: ["LazarusCore"], swiftSettings: strict),
         .testTarget(
             name: "LazarusStoreTests", dependencies: ["LazarusCore", "LazarusStore"], swiftSettings: strict),
