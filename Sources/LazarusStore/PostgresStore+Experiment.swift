@@ -1,41 +1,35 @@
 import LazarusCore
 
-extension PostgresStore {
+extension PostgresStore: ExperimentWriter {
     public func writeExperiment(
         decisions: some Sequence<DecisionRow>, outcomes: some Sequence<OutcomeRow>, ledger: [LedgerEntry],
         mode: ExperimentWriteMode
     ) throws {
-        try inTransaction {
-            switch mode {
-            case .new:
-                // Lock out a concurrent writer between this check and the COPY.
-                try connection.execute(
-                    "LOCK TABLE \(Schema.decisions.name), \(Schema.ledger.name) IN SHARE ROW EXCLUSIVE MODE")
-                let counts = try connection.execute(
-                    "SELECT (SELECT count(*) FROM \(Schema.decisions.name)), (SELECT count(*) FROM \(Schema.ledger.name))"
-                )
-                let decisionCount = Int(counts.string(0, 0) ?? "") ?? 0
-                let ledgerCount = Int(counts.string(0, 1) ?? "") ?? 0
-                if decisionCount > 0 || ledgerCount > 0 {
-                    throw ExperimentWriteMode.populatedError(decisions: decisionCount, ledger: ledgerCount)
-                }
-            case .replace:
-                try truncateAll()
-            case .append:
-                break
-            }
-            try insertDecisions(decisions)
-            try insertOutcomes(outcomes)
-            try writeLedger(ledger)
-        }
+        try writeExperimentRows(decisions: decisions, outcomes: outcomes, ledger: ledger, mode: mode)
     }
 
     public func deleteAllRows() throws {
-        try inTransaction { try truncateAll() }
+        try inTransaction { try removeAllRows() }
     }
 
-    private func truncateAll() throws {
+    func inWriteTransaction<T>(_ body: () throws -> T) throws -> T { try inTransaction(body) }
+
+    func experimentRowCounts() throws -> (decisions: Int, ledger: Int) {
+        // Lock out a concurrent writer between this check and the COPY.
+        try connection.execute(
+            "LOCK TABLE \(Schema.decisions.name), \(Schema.ledger.name) IN SHARE ROW EXCLUSIVE MODE")
+        let counts = try connection.execute(
+            "SELECT (SELECT count(*) FROM \(Schema.decisions.name)), (SELECT count(*) FROM \(Schema.ledger.name))")
+        return (Int(counts.string(0, 0) ?? "") ?? 0, Int(counts.string(0, 1) ?? "") ?? 0)
+    }
+
+    func removeAllRows() throws {
         let tables = Schema.tables.map(\.name).joined(separator: ", ")
         try connection.execute("TRUNCATE \(tables) RESTART IDENTITY")
     }
+
+    // A COPY is atomic and works inside the caller's transaction.
+    func writeDecisionRows(_ rows: some Sequence<DecisionRow>) throws { try insertDecisions(rows) }
+
+    func writeOutcomeRows(_ rows: some Sequence<OutcomeRow>) throws { try insertOutcomes(rows) }
 }

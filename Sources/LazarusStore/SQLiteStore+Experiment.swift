@@ -1,36 +1,31 @@
 import LazarusCore
 
-extension SQLiteStore {
+extension SQLiteStore: ExperimentWriter {
     public func writeExperiment(
         decisions: some Sequence<DecisionRow>, outcomes: some Sequence<OutcomeRow>, ledger: [LedgerEntry],
         mode: ExperimentWriteMode
     ) throws {
-        try inTransaction {
-            switch mode {
-            case .new:
-                let decisionCount = try count(Schema.decisions.name)
-                let ledgerCount = try count(Schema.ledger.name)
-                if decisionCount > 0 || ledgerCount > 0 {
-                    throw ExperimentWriteMode.populatedError(decisions: decisionCount, ledger: ledgerCount)
-                }
-            case .replace:
-                try deleteRows()
-            case .append:
-                break
-            }
-            _ = try writeDecisions(decisions)
-            _ = try writeOutcomes(outcomes)
-            try writeLedger(ledger)
-        }
+        try writeExperimentRows(decisions: decisions, outcomes: outcomes, ledger: ledger, mode: mode)
     }
 
     public func deleteAllRows() throws {
-        try inTransaction { try deleteRows() }
+        try inTransaction { try removeAllRows() }
     }
 
-    private func deleteRows() throws {
+    func inWriteTransaction<T>(_ body: () throws -> T) throws -> T { try inTransaction(body) }
+
+    /// BEGIN IMMEDIATE already holds the write lock, so the counts cannot change before commit.
+    func experimentRowCounts() throws -> (decisions: Int, ledger: Int) {
+        (try count(Schema.decisions.name), try count(Schema.ledger.name))
+    }
+
+    func removeAllRows() throws {
         for table in Schema.tables { try connection.execute("DELETE FROM \(table.name)") }
     }
+
+    func writeDecisionRows(_ rows: some Sequence<DecisionRow>) throws { _ = try writeDecisions(rows) }
+
+    func writeOutcomeRows(_ rows: some Sequence<OutcomeRow>) throws { _ = try writeOutcomes(rows) }
 
     /// Rows in a table.
     func count(_ table: String) throws -> Int {

@@ -15,13 +15,7 @@ extension SQLiteStore {
 
     /// Inserts decisions inside the caller's write transaction.
     func writeDecisions(_ rows: some Sequence<DecisionRow>) throws -> Int {
-        let table = Schema.decisions.name
-        var sequence = try nextSequence(table)
-        let columns = Columns.decision + ["ingest_seq"]
-        let insert = try connection.prepare(
-            "INSERT INTO \(table) (\(Columns.list(columns))) VALUES (\(Columns.placeholders(columns.count)))")
-        var written = 0
-        for row in rows {
+        try writeSequenced(Schema.decisions.name, Columns.decision, rows) { insert, row in
             insert.bind(1, row.applicationID)
             insert.bind(2, row.decidedAt.iso8601)
             insert.bind(3, row.variant)
@@ -37,29 +31,31 @@ extension SQLiteStore {
             insert.bind(13, row.features.creditScore)
             insert.bind(14, row.features.creditHistoryMonths)
             insert.bind(15, row.features.recentBankruptcy)
-            insert.bind(16, sequence)
-            _ = try insert.step()
-            insert.reset()
-            sequence += 1
-            written += 1
         }
-        return written
     }
 
     /// Inserts outcomes inside the caller's write transaction.
     func writeOutcomes(_ rows: some Sequence<OutcomeRow>) throws -> Int {
-        let table = Schema.outcomes.name
-        var sequence = try nextSequence(table)
-        let columns = Columns.outcome + ["ingest_seq"]
-        let insert = try connection.prepare(
-            "INSERT INTO \(table) (\(Columns.list(columns))) VALUES (\(Columns.placeholders(columns.count)))")
-        var written = 0
-        for row in rows {
+        try writeSequenced(Schema.outcomes.name, Columns.outcome, rows) { insert, row in
             insert.bind(1, row.applicationID)
             insert.bind(2, row.observedAt.iso8601)
             insert.bind(3, row.defaulted)
             insert.bind(4, row.lossAmount)
-            insert.bind(5, sequence)
+        }
+    }
+
+    /// Inserts rows with one prepared statement, giving each the next `ingest_seq` (bound after `columns`).
+    private func writeSequenced<S: Sequence>(
+        _ table: String, _ columns: [String], _ rows: S, bind: (SQLiteStatement, S.Element) -> Void
+    ) throws -> Int {
+        var sequence = try nextSequence(table)
+        let all = columns + ["ingest_seq"]
+        let insert = try connection.prepare(
+            "INSERT INTO \(table) (\(Columns.list(all))) VALUES (\(Columns.placeholders(all.count)))")
+        var written = 0
+        for row in rows {
+            bind(insert, row)
+            insert.bind(Int32(all.count), sequence)
             _ = try insert.step()
             insert.reset()
             sequence += 1
