@@ -14,9 +14,11 @@ let package = Package(
         .library(name: "LazarusSimulation", targets: ["LazarusSimulation"]),
         .executable(name: "lazarus-store", targets: ["lazarus-store"]),
         .executable(name: "lazarus-sim", targets: ["lazarus-sim"]),
+        .executable(name: "lazarus-report", targets: ["lazarus-report"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries, each behind a system-library target.
@@ -31,9 +33,16 @@ let package = Package(
         .target(name: "LazarusCore", swiftSettings: strict),
         .target(
             name: "LazarusStore", dependencies: ["LazarusCore", "CSQLite", "CLibPQ"], swiftSettings: strict),
-        .target(name: "LazarusRender", dependencies: ["CCairo"], swiftSettings: strict),
+        .target(name: "LazarusRender", dependencies: ["CCairo", "LazarusCore"], swiftSettings: strict),
         // The simulated lender: applicants, hidden risk, production model, outcomes. Pure, deterministic.
         .target(name: "LazarusSimulation", dependencies: ["LazarusCore"], swiftSettings: strict),
+        // The weekly shadow-mode report: numbers from the causal engine, pages drawn with Cairo.
+        .target(
+            name: "LazarusReport",
+            dependencies: [
+                "LazarusCore", "LazarusStore", "LazarusRender", .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strict),
         // Flags, LAZARUS_* variables and one-line errors shared by the executables.
         .target(
             name: "LazarusCommandLine",
@@ -58,6 +67,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(
+            name: "lazarus-report",
+            dependencies: [
+                "LazarusCore", "LazarusStore", "LazarusReport", "LazarusCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
             name: "lazarus-store-bench",
             dependencies: ["LazarusCore", "LazarusStore"],
             path: "Benchmarks/StoreBench",
@@ -74,11 +90,15 @@ let package = Package(
         .testTarget(
             name: "LazarusSimulationTests", dependencies: ["LazarusCore", "LazarusSimulation"], swiftSettings: strict),
         .testTarget(
+            name: "LazarusReportTests", dependencies: ["LazarusCore", "LazarusReport", "LazarusSimulation"],
+            swiftSettings: strict),
+        .testTarget(
             name: "LazarusCommandLineTests", dependencies: ["LazarusCore", "LazarusCommandLine"],
             swiftSettings: strict),
         // The executables, run as a user would: flags, exit status, stderr, and the store they fill.
         .testTarget(
-            name: "LazarusToolTests", dependencies: ["LazarusCore", "LazarusStore", "lazarus-sim", "lazarus-store"],
+            name: "LazarusToolTests",
+            dependencies: ["LazarusCore", "LazarusStore", "lazarus-sim", "lazarus-store", "lazarus-report"],
             swiftSettings: strict),
     ]
 )

@@ -1,5 +1,7 @@
+import LazarusCore
+
 /// A bad flag or environment variable: one clear line for the user.
-public struct CommandLineError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct CommandLineError: UserFacingError, Equatable, CustomStringConvertible {
     /// The line to print.
     public var message: String
 

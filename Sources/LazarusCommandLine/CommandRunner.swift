@@ -47,9 +47,7 @@ public enum CommandRunner {
         let tool = Command.configuration.commandName ?? "lazarus"
         let message: String
         switch error {
-        case let error as StoreError: message = error.message
-        case let error as CoreError: message = error.message
-        case let error as CommandLineError: message = error.message
+        case let error as UserFacingError: message = error.message
         default:
             let code = Command.exitCode(for: error)
             let text = Command.message(for: error)

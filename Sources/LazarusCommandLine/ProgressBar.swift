@@ -1,4 +1,5 @@
 import Foundation
+import LazarusCore
 
 /// A progress bar on stderr, drawn only when stderr is a terminal (so logs and pipes stay clean).
 public final class ProgressBar {

@@ -94,6 +94,66 @@ public final class PDFCanvas {
         return extents.x_advance
     }
 
+    /// Outlines a rectangle with the current colour.
+    public func strokeRectangle(x: Double, y: Double, width: Double, height: Double, lineWidth: Double = 1) {
+        cairo_set_line_width(context, lineWidth)
+        cairo_rectangle(context, x, y, width, height)
+        cairo_stroke(context)
+    }
+
+    /// A filled (or outlined) circle.
+    public func circle(x: Double, y: Double, radius: Double, filled: Bool = true, lineWidth: Double = 0.8) {
+        cairo_new_sub_path(context)
+        cairo_arc(context, x, y, radius, 0, 2 * Double.pi)
+        if filled {
+            cairo_fill(context)
+        } else {
+            cairo_set_line_width(context, lineWidth)
+            cairo_stroke(context)
+        }
+    }
+
+    /// A filled polygon through the given points.
+    public func fillPolygon(_ points: [(x: Double, y: Double)]) {
+        guard let first = points.first else { return }
+        cairo_move_to(context, first.x, first.y)
+        for point in points.dropFirst() { cairo_line_to(context, point.x, point.y) }
+        cairo_close_path(context)
+        cairo_fill(context)
+    }
+
+    /// A polyline through the given points, solid or dashed.
+    public func polyline(_ points: [(x: Double, y: Double)], width: Double = 1, dash: [Double] = []) {
+        guard let first = points.first else { return }
+        cairo_set_line_width(context, width)
+        cairo_set_dash(context, dash, Int32(dash.count), 0)
+        cairo_move_to(context, first.x, first.y)
+        for point in points.dropFirst() { cairo_line_to(context, point.x, point.y) }
+        cairo_stroke(context)
+        cairo_set_dash(context, [], 0, 0)
+    }
+
+    /// Restricts drawing to a rectangle until ``endClip()``.
+    public func beginClip(x: Double, y: Double, width: Double, height: Double) {
+        cairo_save(context)
+        cairo_rectangle(context, x, y, width, height)
+        cairo_clip(context)
+    }
+
+    /// Ends the clip begun by ``beginClip(x:y:width:height:)``.
+    public func endClip() {
+        cairo_restore(context)
+    }
+
+    /// Draws one line of text rotated by −90° (reading upwards), its baseline starting at (x, y).
+    public func verticalText(_ text: String, x: Double, y: Double, size: Double) {
+        cairo_save(context)
+        cairo_translate(context, x, y)
+        cairo_rotate(context, -Double.pi / 2)
+        self.text(text, x: 0, y: 0, size: size)
+        cairo_restore(context)
+    }
+
     /// Ends the current page and starts a new one.
     public func newPage() {
         cairo_show_page(context)

@@ -1,5 +1,7 @@
+import LazarusCore
+
 /// A failure to render: a stable code and one clear line.
-public struct RenderError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct RenderError: UserFacingError, Equatable, CustomStringConvertible {
     /// What kind of failure this is.
     public enum Code: String, Sendable {
         /// The output file cannot be created or written.

@@ -1,8 +1,10 @@
+import LazarusCore
+
 /// Every failure of the store layer: a stable code for programs and one clear line for people.
 ///
 /// Messages never carry passwords (URLs are redacted) nor row contents: PostgreSQL's `DETAIL`
 /// field, which quotes key values, is deliberately left out.
-public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct StoreError: UserFacingError, Equatable, CustomStringConvertible {
     /// What kind of failure this is.
     public enum Code: String, Sendable {
         /// The store URL cannot be parsed or names an unknown scheme.

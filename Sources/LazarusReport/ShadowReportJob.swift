@@ -1,0 +1,148 @@
+import Foundation
+import LazarusCore
+import LazarusStore
+
+/// The whole `lazarus-report` job: read, compute, register V1/V2, write the PDF and its JSON twin.
+public struct ShadowReportJob {
+    public var policy: PolicySettings
+    public var lifetimeValue: Double
+    public var outputDirectory: String
+    public var templatePath: String
+
+    public init(policy: PolicySettings, lifetimeValue: Double, outputDirectory: String, templatePath: String) {
+        self.policy = policy
+        self.lifetimeValue = lifetimeValue
+        self.outputDirectory = outputDirectory
+        self.templatePath = templatePath
+    }
+
+    /// What was written.
+    public struct Output: Sendable {
+        public var report: ShadowReport
+        public var pdfPath: String
+        public var jsonPath: String
+        public var registeredVersions: [String]
+    }
+
+    /// Runs the job.
+    /// - Parameters:
+    ///   - store: the store to read and to register models in.
+    ///   - period: the window, or `nil` for the default (the last complete ISO week).
+    /// - Throws: ``ReportError``, ``StoreError``.
+    public func run(store: any Store, period: ReportPeriod?) throws -> Output {
+        try Self.checkFonts()
+        try checkOutputDirectory()
+        // Parse the template before any work, so a broken template fails fast.
+        _ = try ReportText(templatePath: templatePath, report: Self.emptyReport)
+        try store.verifySchema()
+        let summary = try store.summary()
+        let window: ReportPeriod
+        if let period {
+            window = period
+        } else if let range = summary.decidedRange {
+            window = ReportPeriod.defaultPeriod(first: range.lowerBound, last: range.upperBound)
+        } else {
+            throw ReportError(.invalidInput, "the store holds no decisions; run lazarus-sim or pass --week/--from/--to")
+        }
+        let history = try LoanHistory(store: store, end: window.end)
+        var previous: [String: LogisticModel] = [:]
+        for record in try store.models() where record.status != "retired" {
+            if let spec = try? ModelSpec(json: record.spec), !record.version.hasSuffix(window.label) {
+                previous[spec.kind] = spec.model
+            }
+        }
+        var result = ShadowReportBuilder(period: window, policy: policy, lifetimeValue: lifetimeValue)
+            .build(history, previous: previous)
+        var versions: [String] = []
+        if let pair = result.pair {
+            for causal in [false, true] {
+                let spec = ModelSpec(pair: pair, causal: causal, window: Timestamp(microseconds: 0)..<window.end)
+                let version = "\(causal ? "v2-causal" : "v1-standard")-\(window.label)"
+                let summaryIndex = causal ? 2 : 1
+                let metrics = try Self.metricsJSON(result.report.models[summaryIndex])
+                try store.saveModel(
+                    ModelRecord(
+                        version: version, kind: spec.kind, createdAt: window.end, status: "draft",
+                        spec: try spec.json(),
+                        metrics: metrics))
+                result.report.models[summaryIndex].version = version
+                versions.append(version)
+            }
+        }
+        let text = try ReportText(templatePath: templatePath, report: result.report)
+        let pdfPath = "\(outputDirectory)/shadow-report-\(window.label).pdf"
+        let jsonPath = "\(outputDirectory)/shadow-report-\(window.label).json"
+        try Self.atomically(to: pdfPath) { try ShadowReportRenderer(report: result.report, text: text).render(to: $0) }
+        try Self.atomically(to: jsonPath) { temporary in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            do {
+                try encoder.encode(result.report).write(to: URL(fileURLWithPath: temporary))
+            } catch {
+                throw ReportError(.output, "cannot write '\(jsonPath)': \(error.localizedDescription)")
+            }
+        }
+        return Output(report: result.report, pdfPath: pdfPath, jsonPath: jsonPath, registeredVersions: versions)
+    }
+
+    static func metricsJSON(_ model: ShadowReport.ModelSummary) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(model), as: UTF8.self)
+    }
+
+    /// Writes through a temporary file in the same directory and renames it: a failed run never leaves
+    /// a half-written report under the final name.
+    static func atomically(to path: String, write: (String) throws -> Void) throws {
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            try write(temporary)
+            guard rename(temporary, path) == 0 else {
+                throw ReportError(.output, "cannot move the finished file into place as '\(path)'")
+            }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    func checkOutputDirectory() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw ReportError(.output, "output directory '\(outputDirectory)' does not exist")
+        }
+        guard access(outputDirectory, W_OK) == 0 else {
+            throw ReportError(.output, "output directory '\(outputDirectory)' is not writable")
+        }
+    }
+
+    /// Cairo's toy text API silently falls back to an invisible or ugly face when no font is installed.
+    static func checkFonts() throws {
+        let roots = ["/usr/share/fonts", "/usr/local/share/fonts"]
+        for root in roots {
+            guard let walker = FileManager.default.enumerator(atPath: root) else { continue }
+            while let file = walker.nextObject() as? String {
+                if file.hasSuffix(".ttf") || file.hasSuffix(".otf") { return }
+            }
+        }
+        throw ReportError(.fonts, "no TrueType/OpenType font found under /usr/share/fonts; install fonts-dejavu-core")
+    }
+
+    /// A report with nothing in it, to check that the template parses before the work starts.
+    static let emptyReport = ShadowReport(
+        period: "", windowStart: "", windowEnd: "", generatedFrom: "",
+        settings: .init(epsilon: 0, riskThreshold: 0, lifetimeValue: 0, folds: 0),
+        headline: .init(
+            explorationCost: 0, revenueUnlocked: 0, revenueUnlockedLow: 0, revenueUnlockedHigh: 0, samples: 0,
+            conclusive: false, panelLift: 0, goodLoansFound: 0),
+        headlineToDate: .init(
+            explorationCost: 0, revenueUnlocked: 0, revenueUnlockedLow: 0, revenueUnlockedHigh: 0, samples: 0,
+            conclusive: false, panelLift: 0, goodLoansFound: 0),
+        keyFigures: .init(
+            budgetGranted: 0, budgetSpent: 0, budgetRemaining: 0, decisions: 0, exploreLoans: 0, exploreDefaults: 0,
+            explorePending: 0, exploreLossesInWindow: 0, projectedRevenueLift: 0, productionBlindness: nil,
+            productionBlindnessStderr: nil, blindnessSamples: 0, effectiveSampleSize: 0, labelledLoans: 0,
+            skippedRows: 0),
+        models: [], coefficients: [], boundary: nil, burnDown: [], calibration: [], notes: [])
+}

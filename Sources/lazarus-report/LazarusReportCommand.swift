@@ -1,0 +1,51 @@
+import ArgumentParser
+import LazarusCommandLine
+import LazarusCore
+import LazarusReport
+
+struct LazarusReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lazarus-report",
+        abstract: "Write the weekly shadow-mode PDF (Model V1 vs V2) and its JSON twin.",
+        discussion: """
+            Writes <out>/shadow-report-<period>.pdf and .json, and registers V1 and V2 in lazarus_models
+            (status draft). Default window: the last complete ISO week of the data.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var policy: PolicyOptions
+
+    @Option(help: "ISO week to report, e.g. 2026-W47.")
+    var week: String?
+
+    @Option(help: "First day of the window, YYYY-MM-DD (with --to).")
+    var from: String?
+
+    @Option(help: "Last day of the window, YYYY-MM-DD, inclusive (with --from).")
+    var to: String?
+
+    @Option(help: "Directory to write the report into.")
+    var out = "output"
+
+    @Option(help: "Mustache template for the report's wording.")
+    var template = "templates/shadow-report.mustache"
+
+    func run() throws {
+        let environment = Environment.process
+        let resolved = try policy.resolve(environment)
+        let period: ReportPeriod?
+        switch (week, from, to) {
+        case (let week?, nil, nil): period = try ReportPeriod(isoWeek: week)
+        case (nil, let from?, let to?): period = try ReportPeriod(from: from, to: to)
+        case (nil, nil, nil): period = nil
+        default: throw CommandLineError("give either --week, or --from with --to")
+        }
+        let job = ShadowReportJob(
+            policy: resolved.policy, lifetimeValue: resolved.defaultLTV, outputDirectory: out, templatePath: template)
+        let output = try job.run(store: store.open(environment), period: period)
+        print("wrote \(output.pdfPath) and \(output.jsonPath)")
+        if !output.registeredVersions.isEmpty {
+            print("registered \(output.registeredVersions.joined(separator: ", ")) as draft in lazarus_models")
+        }
+    }
+}

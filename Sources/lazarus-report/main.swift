@@ -1,0 +1,3 @@
+import LazarusCommandLine
+
+CommandRunner.main(LazarusReportCommand.self)
