@@ -50,7 +50,8 @@ struct ShadowReportBuilderTests {
         let granted = Self.run.ledger.filter { $0.at >= lastReset && $0.at < Self.period.end && $0.kind == "grant" }
             .reduce(0) { $0 + $1.amount }
         let spent = Self.run.outcomes.filter {
-            $0.observedAt >= lastReset && $0.observedAt < Self.period.end && decisions[$0.applicationID]?.variant == "explore"
+            $0.observedAt >= lastReset && $0.observedAt < Self.period.end
+                && decisions[$0.applicationID]?.variant == "explore"
         }.reduce(0) { $0 + ($1.lossAmount ?? 0) }
         #expect(k.budgetGranted == granted)
         #expect(abs(k.budgetSpent - spent) < 1e-6)
@@ -71,7 +72,8 @@ struct ShadowReportBuilderTests {
         let y = labelled.map { $0.defaulted == true ? 1.0 : 0 }
         let weights = labelled.map { 1 / $0.propensity }
         let folds = labelled.map { CrossFitting.fold(of: $0.id, folds: 5) }
-        let cross = try CrossFitting.outOfFoldProbabilities(x, y, weights: weights, folds: folds, regression: LogisticRegression())
+        let cross = try CrossFitting.outOfFoldProbabilities(
+            x, y, weights: weights, folds: folds, regression: LogisticRegression())
         let v2 = try LogisticRegression().fit(x, y, weights: weights).model
         // Volume parity: V2's cut-off approves production's share of the window's eligible applicants.
         let eligible = history.loans.filter { $0.decidedAt >= Self.period.start && $0.variant != .compliance }
@@ -88,7 +90,8 @@ struct ShadowReportBuilderTests {
         let toDate = Self.built.report.headlineToDate
         #expect(toDate.samples == n)
         #expect(abs(toDate.revenueUnlocked - total) < 1e-6)
-        #expect(toDate.revenueUnlockedLow < toDate.revenueUnlocked && toDate.revenueUnlocked < toDate.revenueUnlockedHigh)
+        #expect(
+            toDate.revenueUnlockedLow < toDate.revenueUnlocked && toDate.revenueUnlocked < toDate.revenueUnlockedHigh)
     }
 
     @Test("V1 and V2 are compared at production's approval rate, with gates and coefficients")
@@ -106,7 +109,8 @@ struct ShadowReportBuilderTests {
     func thinData() throws {
         let empty = LoanHistory(loans: [], ledger: [])
         let period = try ReportPeriod(isoWeek: "2026-W47")
-        let report = ShadowReportBuilder(period: period, policy: try PolicySettings(), lifetimeValue: 500).build(empty).report
+        let report = ShadowReportBuilder(period: period, policy: try PolicySettings(), lifetimeValue: 500).build(empty)
+            .report
         #expect(report.models.count == 1)
         #expect(!report.headline.conclusive)
         #expect(report.notes.contains { $0.contains("No applications") })

@@ -37,23 +37,31 @@ struct LazarusReportToolTests {
         let result = try run(fixture, ["--week", "2026-W44"])
         #expect(result.status == 0, "\(result.stderr)")
         let pdf = "\(fixture.out)/shadow-report-2026-W44.pdf"
-        let json = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: "\(fixture.out)/shadow-report-2026-W44.json"))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: "\(fixture.out)/shadow-report-2026-W44.json")))
+            as! [String: Any]
         let text = try Tool(name: "/usr/bin/pdftotext").runAbsolute(["-layout", pdf, "-"]).stdout
         let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         let headline = json["headline"] as! [String: Any]
         let toDate = json["headlineToDate"] as! [String: Any]
-        for figure in [headline["explorationCost"], headline["revenueUnlocked"], toDate["explorationCost"], toDate["revenueUnlocked"]] {
+        for figure in [
+            headline["explorationCost"], headline["revenueUnlocked"], toDate["explorationCost"],
+            toDate["revenueUnlocked"],
+        ] {
             let dollars = Format.dollars(figure as! Double, cents: false)
             #expect(flat.contains(dollars), "the PDF should print \(dollars)")
         }
         let key = json["keyFigures"] as! [String: Any]
         #expect(flat.contains(Format.dollars(key["budgetRemaining"] as! Double)))
-        #expect(flat.contains("Explore loans in window " + Format.count(key["exploreLoans"] as! Int)) || flat.contains(Format.count(key["exploreLoans"] as! Int)))
+        #expect(
+            flat.contains("Explore loans in window " + Format.count(key["exploreLoans"] as! Int))
+                || flat.contains(Format.count(key["exploreLoans"] as! Int)))
         #expect(!flat.contains("nan") && !flat.contains("NaN") && !flat.contains("inf "))
 
         let info = try Tool(name: "/usr/bin/pdfinfo").runAbsolute([pdf]).stdout
-        #expect(info.contains("Pages:           4") || info.range(of: #"Pages:\s+4"#, options: .regularExpression) != nil)
+        #expect(
+            info.contains("Pages:           4") || info.range(of: #"Pages:\s+4"#, options: .regularExpression) != nil)
         let check = try Tool(name: "/usr/bin/qpdf").runAbsolute(["--check", pdf])
         #expect(check.status == 0)
         #expect(try darkShare(pdf, page: 2) > 0.02, "the chart page must not be blank")
@@ -80,7 +88,8 @@ struct LazarusReportToolTests {
         let fixture = try Fixture(applications: 3000, days: 10)
         let result = try run(fixture, ["--week", "2027-W10"])
         #expect(result.status == 0)
-        let text = try Tool(name: "/usr/bin/pdftotext").runAbsolute(["\(fixture.out)/shadow-report-2027-W10.pdf", "-"]).stdout
+        let text = try Tool(name: "/usr/bin/pdftotext").runAbsolute(["\(fixture.out)/shadow-report-2027-W10.pdf", "-"])
+            .stdout
         #expect(text.contains("No applications were decided in this window"))
     }
 
@@ -96,7 +105,8 @@ struct LazarusReportToolTests {
     func badInput(arguments: [String], message: String) throws {
         let directory = try TemporaryDirectory()
         let store = directory.store()
-        #expect(try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "2000", "--days", "5"]).status == 0)
+        #expect(
+            try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "2000", "--days", "5"]).status == 0)
         let out = directory.url.path
         var all = ["--store", store, "--out", out, "--template", Self.template]
         for (i, value) in arguments.enumerated() where i % 2 == 0 {
@@ -123,7 +133,8 @@ struct LazarusReportToolTests {
 
     /// Share of dark pixels on a page rendered in grey at low resolution (PGM from pdftoppm).
     private func darkShare(_ pdf: String, page: Int) throws -> Double {
-        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("lazarus-page-\(UUID().uuidString)").path
+        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("lazarus-page-\(UUID().uuidString)")
+            .path
         let render = try Tool(name: "/usr/bin/pdftoppm").runAbsolute(
             ["-gray", "-r", "30", "-f", String(page), "-l", String(page), "-singlefile", pdf, prefix])
         #expect(render.status == 0)
