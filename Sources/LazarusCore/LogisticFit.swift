@@ -43,9 +43,20 @@ public struct LogisticModel: Sendable, Equatable, Codable {
     }
 
     /// The predicted probability for one row of features (in `featureNames` order).
-    public func probability(_ features: some Collection<Double>) -> Double {
+    public func probability(_ features: [Double]) -> Double {
+        features.withUnsafeBufferPointer { probability($0) }
+    }
+
+    /// The predicted probability for one row of a design matrix.
+    public func probability(_ features: ArraySlice<Double>) -> Double {
+        features.withUnsafeBufferPointer { probability($0) }
+    }
+
+    // Concrete, not generic: this runs once per applicant per model, and an unspecialised generic
+    // across modules costs more than the arithmetic.
+    private func probability(_ features: UnsafeBufferPointer<Double>) -> Double {
         var eta = intercept
-        for (c, x) in zip(coefficients, features) { eta += c * x }
+        for j in 0..<min(coefficients.count, features.count) { eta += coefficients[j] * features[j] }
         return LogisticRegression.sigmoid(eta)
     }
 
@@ -58,11 +69,10 @@ public struct LogisticModel: Sendable, Equatable, Codable {
 extension LogisticRegression {
     /// Covariances at the optimum, then everything mapped back to raw units.
     static func finish(
-        _ x: DesignMatrix, _ y: [Double], _ w: [Double], _ beta: [Double], _ s: Standardization, _ penalty: [Double],
-        iterations: Int, logLikelihood: Double
+        _ x: DesignMatrix, _ y: [Double], _ w: [Double], _ beta: [Double], _ s: Standardization,
+        hessian: SymmetricMatrix, iterations: Int, logLikelihood: Double
     ) throws -> LogisticFit {
         let p = beta.count
-        let (_, hessian) = gradientAndHessian(x, y, w, beta, s, penalty)
         var meat = SymmetricMatrix(size: p)
         var z = [Double](repeating: 1, count: p)
         var rows = 0

@@ -40,43 +40,57 @@ public struct LogisticRegression: Sendable {
     ///   - x: the features.
     ///   - y: the labels, 0 or 1, one per row.
     ///   - weights: non-negative row weights (default 1).
+    ///   - start: a model to start from (e.g. the full-data fit, for cross-fitting); by default the
+    ///     intercept-only optimum. The optimum does not depend on it, only the number of iterations.
     /// - Returns: the fit, in raw feature units.
     /// - Throws: ``CoreError``: `invalidInput`, `emptyData`, `singleClass`, `perfectSeparation`,
     ///   `singularDesign` or `didNotConverge`.
-    public func fit(_ x: DesignMatrix, _ y: [Double], weights: [Double]? = nil) throws -> LogisticFit {
+    public func fit(
+        _ x: DesignMatrix, _ y: [Double], weights: [Double]? = nil, start: LogisticModel? = nil
+    ) throws -> LogisticFit {
         let n = x.rowCount
         let w = weights ?? [Double](repeating: 1, count: n)
         try Self.validate(x, y, w, l2: options.l2)
         let scaling = Standardization(x, weights: w)
         let p = x.columnCount + 1
         var beta = [Double](repeating: 0, count: p)
-        // Start at the weighted base rate: the intercept-only optimum.
-        let positive = zip(y, w).reduce(0) { $0 + $1.0 * $1.1 }
-        let total = w.reduce(0, +)
-        beta[0] = log(positive / (total - positive))
+        if let start, start.coefficients.count == p - 1, start.featureNames == x.names {
+            // Raw βⱼ = bⱼ / sⱼ and β₀ = b₀ − Σ bⱼ mⱼ / sⱼ, inverted.
+            beta[0] = start.intercept
+            for j in 1..<p {
+                beta[j] = start.coefficients[j - 1] * scaling.scale[j - 1]
+                beta[0] += start.coefficients[j - 1] * scaling.mean[j - 1]
+            }
+        } else {
+            // The weighted base rate: the intercept-only optimum.
+            let positive = zip(y, w).reduce(0) { $0 + $1.0 * $1.1 }
+            let total = w.reduce(0, +)
+            beta[0] = log(positive / (total - positive))
+        }
         // λ/2 Σ βⱼ² on raw coefficients is λ/(2 sⱼ²) Σ bⱼ² on the standardised ones (βⱼ = bⱼ / sⱼ).
         let penalty = (0..<p).map { $0 == 0 ? 0 : options.l2 / (scaling.scale[$0 - 1] * scaling.scale[$0 - 1]) }
 
-        var objective = Self.penalizedLogLikelihood(x, y, w, beta, scaling, penalty)
+        // One pass over the data per iteration: it gives the objective that accepts the step just taken
+        // and the gradient and Hessian of the next one.
+        var current = Self.evaluate(x, y, w, beta, scaling, penalty)
         var iterations = 0
         var converged = false
         while iterations < options.maxIterations {
             iterations += 1
-            let (gradient, hessian) = Self.gradientAndHessian(x, y, w, beta, scaling, penalty)
-            let step = try hessian.solve(gradient)
+            let step = try current.hessian.solve(current.gradient)
             var factor = 1.0
             var candidate = beta
-            var candidateObjective = objective
+            var next = current
             // Step halving keeps every iteration an ascent, as IRLS can overshoot far from the optimum.
             for _ in 0..<40 {
                 candidate = zip(beta, step).map { $0 + factor * $1 }
-                candidateObjective = Self.penalizedLogLikelihood(x, y, w, candidate, scaling, penalty)
-                if candidateObjective >= objective - 1e-12 * abs(objective) { break }
+                next = Self.evaluate(x, y, w, candidate, scaling, penalty)
+                if next.objective >= current.objective - 1e-12 * abs(current.objective) { break }
                 factor /= 2
             }
             let largestStep = step.map { abs($0 * factor) }.max() ?? 0
             beta = candidate
-            objective = candidateObjective
+            current = next
             if beta.dropFirst().contains(where: { abs($0) > Self.separationBound }) {
                 throw CoreError(
                     .perfectSeparation,
@@ -90,7 +104,8 @@ public struct LogisticRegression: Sendable {
         guard converged else {
             throw CoreError(.didNotConverge, "the logistic fit did not converge in \(options.maxIterations) iterations")
         }
-        return try Self.finish(x, y, w, beta, scaling, penalty, iterations: iterations, logLikelihood: objective)
+        return try Self.finish(
+            x, y, w, beta, scaling, hessian: current.hessian, iterations: iterations, logLikelihood: current.objective)
     }
 
     static func validate(_ x: DesignMatrix, _ y: [Double], _ w: [Double], l2: Double) throws {
@@ -112,31 +127,16 @@ public struct LogisticRegression: Sendable {
         }
     }
 
-    /// softplus(η) = log(1 + eᶯ), without overflow.
-    @inline(__always) static func softplus(_ eta: Double) -> Double {
-        max(eta, 0) + log1p(exp(-abs(eta)))
-    }
-
     @inline(__always) static func sigmoid(_ eta: Double) -> Double {
         eta >= 0 ? 1 / (1 + exp(-eta)) : exp(eta) / (1 + exp(eta))
     }
 
-    static func penalizedLogLikelihood(
+    /// The penalised log-likelihood, its gradient and its negative Hessian at `beta`, in one pass.
+    static func evaluate(
         _ x: DesignMatrix, _ y: [Double], _ w: [Double], _ beta: [Double], _ s: Standardization, _ penalty: [Double]
-    ) -> Double {
-        var total = 0.0
-        for i in 0..<x.rowCount where w[i] > 0 {
-            let eta = s.linearPredictor(x, row: i, beta)
-            total += w[i] * (y[i] * eta - softplus(eta))
-        }
-        for j in 1..<beta.count { total -= 0.5 * penalty[j] * beta[j] * beta[j] }
-        return total
-    }
-
-    static func gradientAndHessian(
-        _ x: DesignMatrix, _ y: [Double], _ w: [Double], _ beta: [Double], _ s: Standardization, _ penalty: [Double]
-    ) -> ([Double], SymmetricMatrix) {
+    ) -> (objective: Double, gradient: [Double], hessian: SymmetricMatrix) {
         let p = beta.count
+        var objective = 0.0
         var gradient = [Double](repeating: 0, count: p)
         var hessian = SymmetricMatrix(size: p)
         var z = [Double](repeating: 1, count: p)
@@ -144,7 +144,10 @@ public struct LogisticRegression: Sendable {
             s.standardizedRow(x, row: i, into: &z)
             var eta = 0.0
             for j in 0..<p { eta += beta[j] * z[j] }
-            let mu = sigmoid(eta)
+            // One exponential serves both the likelihood and the mean.
+            let e = exp(-abs(eta))
+            objective += w[i] * (y[i] * eta - (max(eta, 0) + log1p(e)))
+            let mu = eta >= 0 ? 1 / (1 + e) : e / (1 + e)
             let residual = w[i] * (y[i] - mu)
             let curvature = w[i] * mu * (1 - mu)
             for j in 0..<p {
@@ -154,10 +157,11 @@ public struct LogisticRegression: Sendable {
             }
         }
         for j in 1..<p {
+            objective -= 0.5 * penalty[j] * beta[j] * beta[j]
             gradient[j] -= penalty[j] * beta[j]
             hessian[j, j] += penalty[j]
         }
         hessian.symmetrizeFromUpper()
-        return (gradient, hessian)
+        return (objective, gradient, hessian)
     }
 }

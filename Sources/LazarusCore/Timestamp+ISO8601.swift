@@ -52,7 +52,17 @@ extension Timestamp {
     /// - Parameter text: the text to parse.
     /// - Returns: `nil` when the text is not such a timestamp.
     public init?(iso8601 text: some StringProtocol) {
-        let bytes = Array(text.utf8)
+        // Stored timestamps are native strings with contiguous UTF-8: parse in place, no copy.
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ Self.parse($0) }) {
+            guard let parsed else { return nil }
+            self = parsed
+        } else {
+            guard let parsed = Array(text.utf8).withUnsafeBufferPointer({ Self.parse($0) }) else { return nil }
+            self = parsed
+        }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         var i = 0
         func number(_ width: Int) -> Int? {
             guard i + width <= bytes.count else { return nil }
@@ -95,10 +105,16 @@ extension Timestamp {
                     guard digits > 0 else { return nil }
                 }
             }
-            let rest = String(decoding: bytes[i...], as: UTF8.self)
-            guard ["", "Z", "z", "+00:00", "+00", "+0000"].contains(rest) else { return nil }
+            let rest = bytes.count - i
+            if rest == 1 {
+                guard bytes[i] == UInt8(ascii: "Z") || bytes[i] == UInt8(ascii: "z") else { return nil }
+            } else if rest > 1 {
+                let zone = String(decoding: UnsafeBufferPointer(rebasing: bytes[i...]), as: UTF8.self)
+                guard ["+00:00", "+00", "+0000"].contains(zone) else { return nil }
+            }
         }
-        self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second, microsecond: micro)
+        return Timestamp(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second, microsecond: micro)
     }
 }
 

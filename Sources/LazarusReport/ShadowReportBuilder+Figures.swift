@@ -61,15 +61,28 @@ extension ShadowReportBuilder {
 
     /// The design's rule: grants since the last reset minus explore losses observed since then.
     func budgetState(_ history: LoanHistory, at moment: Timestamp) -> BudgetState {
-        let entries = history.ledger.filter { $0.at < moment }
+        budgetState(history.ledger, exploreLosses(history), at: moment)
+    }
+
+    /// (observed at, loss) of every explore default, for replaying the budget.
+    func exploreLosses(_ history: LoanHistory) -> [(at: Timestamp, loss: Double)] {
+        history.loans.compactMap { loan in
+            guard loan.variant == .explore, loan.defaulted == true, let at = loan.observedAt else { return nil }
+            return (at, loan.loss)
+        }
+    }
+
+    func budgetState(
+        _ ledger: [LedgerEntry], _ losses: [(at: Timestamp, loss: Double)], at moment: Timestamp
+    )
+        -> BudgetState
+    {
+        let entries = ledger.filter { $0.at < moment }
         let periodStart =
             entries.last { $0.kind == LedgerEntry.Kind.reset.rawValue }?.at ?? Timestamp(microseconds: .min)
         let granted = entries.filter { $0.kind == LedgerEntry.Kind.grant.rawValue && $0.at >= periodStart }
             .reduce(0) { $0 + $1.amount }
-        let spent = history.loans.filter {
-            $0.variant == .explore && $0.defaulted == true && ($0.observedAt ?? moment) < moment
-                && ($0.observedAt ?? moment) >= periodStart
-        }.reduce(0) { $0 + $1.loss }
+        let spent = losses.filter { $0.at < moment && $0.at >= periodStart }.reduce(0) { $0 + $1.loss }
         return BudgetState(granted: granted, spent: spent)
     }
 
@@ -90,8 +103,10 @@ extension ShadowReportBuilder {
         }.filter { $0 >= period.start && $0 < period.end }
         moments.append(period.end)
         // State just after each moment: replay up to and including it.
+        let losses = exploreLosses(history)
         return Set(moments).sorted().map { moment in
-            let state = budgetState(history, at: moment == period.end ? moment : moment.adding(microseconds: 1))
+            let state = budgetState(
+                history.ledger, losses, at: moment == period.end ? moment : moment.adding(microseconds: 1))
             return .init(at: moment.iso8601, remaining: state.remaining, granted: state.granted)
         }
     }

@@ -3,16 +3,18 @@ import LazarusCore
 
 extension ShadowReportBuilder {
     /// Logged decisions before the end, without approved loans still pending, for off-policy estimates.
-    func offPolicyDecisions(
-        _ loans: [Loan], candidate: (Loan) -> Bool, ltv: Double, losses: Bool
-    ) -> [OffPolicyEstimator.Decision] {
-        loans.compactMap { loan in
-            guard !(loan.approved && loan.defaulted == nil) else { return nil }
-            return OffPolicyEstimator.Decision(
-                propensity: loan.propensity, approved: loan.approved,
-                candidateApproves: loan.variant != .compliance && candidate(loan),
-                defaulted: loan.defaulted == true, loss: losses ? loan.loss : 0)
+    /// - Parameter approves: the candidate's decision for each loan, aligned with `loans`.
+    func offPolicyDecisions(_ loans: [Loan], approves: [Bool], losses: Bool) -> [OffPolicyEstimator.Decision] {
+        var decisions: [OffPolicyEstimator.Decision] = []
+        decisions.reserveCapacity(loans.count)
+        for (loan, approve) in zip(loans, approves) where !(loan.approved && loan.defaulted == nil) {
+            decisions.append(
+                OffPolicyEstimator.Decision(
+                    propensity: loan.propensity, approved: loan.approved,
+                    candidateApproves: loan.variant != .compliance && approve, defaulted: loan.defaulted == true,
+                    loss: losses ? loan.loss : 0))
         }
+        return decisions
     }
 
     struct PolicyValue {
@@ -23,15 +25,13 @@ extension ShadowReportBuilder {
     }
 
     /// Default rate, profit, revenue and loss of a candidate, estimated off-policy (self-normalised).
-    func policyValue(_ loans: [Loan], candidate: (Loan) -> Bool) -> PolicyValue {
-        let estimator = OffPolicyEstimator(lifetimeValue: lifetimeValue)
-        guard
-            let full = try? estimator.estimate(
-                offPolicyDecisions(loans, candidate: candidate, ltv: lifetimeValue, losses: true)),
-            let revenue = try? estimator.estimate(
-                offPolicyDecisions(loans, candidate: candidate, ltv: lifetimeValue, losses: false)),
-            let loss = try? OffPolicyEstimator(lifetimeValue: 0).estimate(
-                offPolicyDecisions(loans, candidate: candidate, ltv: 0, losses: true))
+    /// - Parameter approves: the candidate's decision for each loan, aligned with `loans`.
+    func policyValue(_ loans: [Loan], approves: [Bool]) -> PolicyValue {
+        let withLosses = offPolicyDecisions(loans, approves: approves, losses: true)
+        let withoutLosses = offPolicyDecisions(loans, approves: approves, losses: false)
+        guard let full = try? OffPolicyEstimator(lifetimeValue: lifetimeValue).estimate(withLosses),
+            let revenue = try? OffPolicyEstimator(lifetimeValue: lifetimeValue).estimate(withoutLosses),
+            let loss = try? OffPolicyEstimator(lifetimeValue: 0).estimate(withLosses)
         else { return PolicyValue() }
         return PolicyValue(
             defaultRate: full.defaultRate, profit: full.profitSelfNormalized.value,
@@ -43,7 +43,7 @@ extension ShadowReportBuilder {
         let explore = labelled.filter { $0.variant == .explore }
         let auc = try? ModelEvaluation.delongAUC(
             scores: explore.map { 1 - $0.score }, labels: explore.map { $0.defaulted == true ? 1 : 0 })
-        let value = policyValue(loans, candidate: { $0.score > policy.riskThreshold })
+        let value = policyValue(loans, approves: loans.map { $0.score > policy.riskThreshold })
         return ShadowReport.ModelSummary(
             name: "Production", version: nil, auc: auc?.value, aucLow: auc?.confidenceInterval.lowerBound,
             aucHigh: auc?.confidenceInterval.upperBound, approvalRate: share, defaultRate: value.defaultRate?.value,
@@ -61,11 +61,10 @@ extension ShadowReportBuilder {
         let labels = exploreIndexes.map { labelled[$0].defaulted == true ? 1.0 : 0 }
         let auc = try? ModelEvaluation.delongAUC(scores: exploreIndexes.map { cross[$0] }, labels: labels)
         // A labelled loan is judged by the model that did not see it; other applicants by the full model.
-        let approves = { (loan: Loan) -> Bool in
-            let risk = labelledIndex[loan.id].map { cross[$0] } ?? fit.model.probability(loan.features)
-            return risk <= cutoff
+        let approves = loans.map { loan in
+            (labelledIndex[loan.id].map { cross[$0] } ?? fit.model.probability(loan.features)) <= cutoff
         }
-        let value = policyValue(loans, candidate: approves)
+        let value = policyValue(loans, approves: approves)
         let rejected = exploreIndexes.filter { labelled[$0].score <= policy.riskThreshold }
         let blindness = try? BlindnessScore(
             probabilities: rejected.map { cross[$0] }, labels: rejected.map { labelled[$0].defaulted == true ? 1 : 0 },

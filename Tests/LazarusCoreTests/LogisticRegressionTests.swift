@@ -131,3 +131,24 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Logistic regression warm start")
+struct WarmStartTests {
+    @Test("starting from another model changes the iterations, not the optimum")
+    func warmStart() throws {
+        let c = LogisticRegressionTests.fixture.cases[1]
+        let x = try DesignMatrix(names: c.names, rows: c.x)
+        let cold = try LogisticRegression().fit(x, c.y, weights: c.w)
+        let nearby = LogisticModel(
+            featureNames: c.names, intercept: cold.model.intercept * 1.1,
+            coefficients: cold.model.coefficients.map { $0 * 0.9 })
+        let warm = try LogisticRegression().fit(x, c.y, weights: c.w, start: nearby)
+        for (a, b) in zip(
+            [warm.model.intercept] + warm.model.coefficients, [cold.model.intercept] + cold.model.coefficients)
+        {
+            #expect(close(a, b, relative: 1e-9))
+        }
+        let exact = try LogisticRegression().fit(x, c.y, weights: c.w, start: cold.model)
+        #expect(exact.iterations < cold.iterations)
+    }
+}

@@ -72,15 +72,34 @@ struct LazarusReportToolTests {
         #expect(result.stdout.contains("registered v1-standard-2026-W44"))
     }
 
-    @Test("the default window is the last complete ISO week; a rerun overwrites it atomically")
+    @Test("the default window is the last complete ISO week; a rerun gives the same numbers, atomically")
     func defaultWindow() throws {
         let fixture = try Fixture(applications: 8000, days: 20)
         // 20 days from Thursday 2026-09-24 end on Tuesday 2026-10-13: the last complete week is W41.
         #expect(try run(fixture, []).status == 0)
+        let json = "\(fixture.out)/shadow-report-2026-W41.json"
         #expect(FileManager.default.fileExists(atPath: "\(fixture.out)/shadow-report-2026-W41.pdf"))
+        let first = try Data(contentsOf: URL(fileURLWithPath: json))
         #expect(try run(fixture, []).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: json)) == first)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.out).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty)
+    }
+
+    @Test("without exploration (epsilon 0) the report is valid and says there is nothing to claim")
+    func noExploreLoans() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.store()
+        let sim = try Tool(name: "lazarus-sim").run(
+            ["--store", store, "--applications", "6000", "--days", "20", "--epsilon", "0"])
+        #expect(sim.status == 0)
+        let result = try report.run(["--store", store, "--out", directory.url.path, "--template", Self.template])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try Tool(name: "/usr/bin/pdftotext").runAbsolute([
+            directory.url.appendingPathComponent("shadow-report-2026-W41.pdf").path, "-",
+        ]).stdout
+        #expect(text.contains("too thin"))
+        #expect(!text.contains("nan"))
     }
 
     @Test("a window with no decisions gives a short valid report that says so")
