@@ -51,6 +51,15 @@ extension Timestamp {
     /// (taken as UTC). Other offsets are rejected rather than silently shifted.
     /// - Parameter text: the text to parse.
     /// - Returns: `nil` when the text is not such a timestamp.
+    public init?(iso8601 text: String) {
+        // A concrete overload: the generic one below is not specialised across modules, and stores call
+        // this once per row.
+        var copy = text
+        guard let parsed = copy.withUTF8({ Self.parse($0) }) else { return nil }
+        self = parsed
+    }
+
+    /// Parses an ISO 8601 UTC timestamp from any string-like value (see ``init(iso8601:)-(String)``).
     public init?(iso8601 text: some StringProtocol) {
         // Stored timestamps are native strings with contiguous UTF-8: parse in place, no copy.
         if let parsed = text.utf8.withContiguousStorageIfAvailable({ Self.parse($0) }) {

@@ -1,5 +1,6 @@
 import Foundation
 import LazarusCore
+import Synchronization
 
 /// Computes the shadow-mode report from what the store knew at the window's end.
 ///
@@ -46,11 +47,7 @@ public struct ShadowReportBuilder: Sendable {
                 let y = labelled.map { $0.defaulted == true ? 1.0 : 0 }
                 let trained = try CausalTraining.train(x, defaulted: y, propensities: labelled.map(\.propensity))
                 let foldOf = labelled.map { CrossFitting.fold(of: $0.id, folds: folds) }
-                crossV1 = try CrossFitting.outOfFoldProbabilities(
-                    x, y, weights: [Double](repeating: 1, count: y.count), folds: foldOf,
-                    regression: LogisticRegression())
-                crossV2 = try CrossFitting.outOfFoldProbabilities(
-                    x, y, weights: trained.weights, folds: foldOf, regression: LogisticRegression())
+                (crossV1, crossV2) = try Self.crossFit(x, y, trained, folds: foldOf)
                 pair = trained
             } catch let error as CoreError {
                 notes.append("V1 and V2 could not be trained: \(error.message).")
@@ -80,14 +77,20 @@ public struct ShadowReportBuilder: Sendable {
         let keyFigures = self.keyFigures(history, inWindow: inWindow, labelled: labelled, pair: pair)
         var models = [productionSummary(labelled, loans: loans, share: productionShare)]
         if let pair, let cutoffV1, let cutoffV2 {
-            models.append(
-                modelSummary(
-                    "V1 (standard)", pair.standard, cross: crossV1, cutoff: cutoffV1, labelled: labelled, loans: loans,
-                    labelledIndex: labelledIndex, share: productionShare, previous: previous["standard"]))
-            models.append(
-                modelSummary(
-                    "V2 (causal, IPW)", pair.causal, cross: crossV2, cutoff: cutoffV2, labelled: labelled, loans: loans,
-                    labelledIndex: labelledIndex, share: productionShare, previous: previous["causal"]))
+            // V1's and V2's columns are independent: one per core.
+            let columns = [
+                ("V1 (standard)", pair.standard, crossV1, cutoffV1, previous["standard"]),
+                ("V2 (causal, IPW)", pair.causal, crossV2, cutoffV2, previous["causal"]),
+            ]
+            let summaries = Mutex<[Int: ShadowReport.ModelSummary]>([:])
+            DispatchQueue.concurrentPerform(iterations: columns.count) { index in
+                let (name, fit, cross, cutoff, before) = columns[index]
+                let summary = modelSummary(
+                    name, fit, cross: cross, cutoff: cutoff, labelled: labelled, loans: loans,
+                    labelledIndex: labelledIndex, share: productionShare, previous: before)
+                summaries.withLock { $0[index] = summary }
+            }
+            models += summaries.withLock { done in columns.indices.map { done[$0]! } }
         }
         let coefficients =
             pair.map { pair in
@@ -116,5 +119,26 @@ public struct ShadowReportBuilder: Sendable {
             coefficients: coefficients, boundary: boundary, burnDown: burnDown(history), calibration: calibration,
             notes: notes)
         return Result(report: report, pair: pair)
+    }
+
+    /// V1's and V2's out-of-fold predictions, the two models on the two cores; each fold starts from
+    /// its model's full-data fit.
+    static func crossFit(
+        _ x: DesignMatrix, _ y: [Double], _ pair: CausalTraining.Pair, folds: [Int]
+    ) throws -> ([Double], [Double]) {
+        let jobs = [
+            ([Double](repeating: 1, count: y.count), pair.standard.model), (pair.weights, pair.causal.model),
+        ]
+        let results = Mutex<[Int: Swift.Result<[Double], any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            let outcome = Swift.Result {
+                try CrossFitting.outOfFoldProbabilities(
+                    x, y, weights: jobs[index].0, folds: folds, regression: LogisticRegression(),
+                    start: jobs[index].1)
+            }
+            results.withLock { $0[index] = outcome }
+        }
+        let done = results.withLock { $0 }
+        return (try done[0]!.get(), try done[1]!.get())
     }
 }
