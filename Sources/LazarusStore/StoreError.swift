@@ -4,44 +4,28 @@ import LazarusCore
 ///
 /// Messages never carry passwords (URLs are redacted) nor row contents: PostgreSQL's `DETAIL`
 /// field, which quotes key values, is deliberately left out.
-public struct StoreError: UserFacingError, Equatable, CustomStringConvertible {
-    /// What kind of failure this is.
-    public enum Code: String, Sendable {
-        /// The store URL cannot be parsed or names an unknown scheme.
-        case invalidURL = "invalid-url"
-        /// The database cannot be reached or opened.
-        case connectionFailed = "connection-failed"
-        /// The tables exist but do not have the columns Lazarus needs.
-        case schemaMismatch = "schema-mismatch"
-        /// The store was migrated by a newer Lazarus than this one.
-        case schemaTooNew = "schema-too-new"
-        /// The tables have not been created yet (run a migration).
-        case notMigrated = "not-migrated"
-        /// The store already holds an experiment and the write was asked not to mix with it.
-        case alreadyPopulated = "already-populated"
-        /// A row would duplicate a primary key already in the store.
-        case duplicateKey = "duplicate-key"
-        /// A value cannot be stored (out of range for its column, not valid text, …).
-        case invalidValue = "invalid-value"
-        /// A stored value cannot be read back as the type Lazarus expects.
-        case corruptData = "corrupt-data"
-        /// Any other failure reported by the database.
-        case databaseError = "database-error"
-    }
+public typealias StoreError = LazarusError<StoreErrorCode>
 
-    /// The failure's code.
-    public var code: Code
-    /// A one-line description safe to print and log.
-    public var message: String
-
-    /// Creates an error.
-    /// - Parameters:
-    ///   - code: the failure's code.
-    ///   - message: one line, with no password and no applicant data.
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+/// What kind of failure a ``StoreError`` is.
+public enum StoreErrorCode: String, Sendable {
+    /// The store URL cannot be parsed or names an unknown scheme.
+    case invalidURL = "invalid-url"
+    /// The database cannot be reached or opened.
+    case connectionFailed = "connection-failed"
+    /// The tables exist but do not have the columns Lazarus needs.
+    case schemaMismatch = "schema-mismatch"
+    /// The store was migrated by a newer Lazarus than this one.
+    case schemaTooNew = "schema-too-new"
+    /// The tables have not been created yet (run a migration).
+    case notMigrated = "not-migrated"
+    /// The store already holds an experiment and the write was asked not to mix with it.
+    case alreadyPopulated = "already-populated"
+    /// A row would duplicate a primary key already in the store.
+    case duplicateKey = "duplicate-key"
+    /// A value cannot be stored (out of range for its column, not valid text, …).
+    case invalidValue = "invalid-value"
+    /// A stored value cannot be read back as the type Lazarus expects.
+    case corruptData = "corrupt-data"
+    /// Any other failure reported by the database.
+    case databaseError = "database-error"
 }

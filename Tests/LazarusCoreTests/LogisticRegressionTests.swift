@@ -92,13 +92,13 @@ struct LogisticRegressionTests {
     @Test(
         "degenerate data is a typed error, never NaN",
         arguments: [
-            ([[0.0], [1.0], [2.0], [3.0]], [0.0, 0.0, 1.0, 1.0], CoreError.Code.perfectSeparation),
+            ([[0.0], [1.0], [2.0], [3.0]], [0.0, 0.0, 1.0, 1.0], CoreErrorCode.perfectSeparation),
             ([[1.0], [2.0], [3.0]], [1.0, 1.0, 1.0], .singleClass),
             ([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0], [4.0, 8.0]], [0.0, 1.0, 0.0, 1.0], .singularDesign),
             ([[5.0], [5.0], [5.0], [5.0]], [0.0, 1.0, 0.0, 1.0], .singularDesign),
             ([[1.0], [2.0]], [0.0, 2.0], .invalidInput),
         ])
-    func degenerate(rows: [[Double]], labels: [Double], code: CoreError.Code) throws {
+    func degenerate(rows: [[Double]], labels: [Double], code: CoreErrorCode) throws {
         let names = (0..<rows[0].count).map { "x\($0)" }
         let error = #expect(throws: CoreError.self) {
             try LogisticRegression().fit(DesignMatrix(names: names, rows: rows), labels)

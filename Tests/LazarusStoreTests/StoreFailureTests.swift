@@ -123,7 +123,7 @@ struct StoreFailureTests {
 
 extension Store {
     /// The code `verifySchema` fails with, or `nil` when it passes.
-    func verifySchemaCode() throws -> StoreError.Code? {
+    func verifySchemaCode() throws -> StoreErrorCode? {
         do {
             try verifySchema()
             return nil
