@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "lazarus-store", targets: ["lazarus-store"]),
         .executable(name: "lazarus-sim", targets: ["lazarus-sim"]),
         .executable(name: "lazarus-report", targets: ["lazarus-report"]),
+        .executable(name: "lazarus-exporter", targets: ["lazarus-exporter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +37,8 @@ let package = Package(
         .target(name: "LazarusRender", dependencies: ["CCairo", "LazarusCore"], swiftSettings: strict),
         // The simulated lender: applicants, hidden risk, production model, outcomes. Pure, deterministic.
         .target(name: "LazarusSimulation", dependencies: ["LazarusCore"], swiftSettings: strict),
+        // The cost-of-knowledge metrics: aggregates and the Prometheus text format. Pure.
+        .target(name: "LazarusMetrics", dependencies: ["LazarusCore"], swiftSettings: strict),
         // The weekly shadow-mode report: numbers from the causal engine, pages drawn with Cairo.
         .target(
             name: "LazarusReport",
@@ -74,6 +77,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(
+            name: "lazarus-exporter",
+            dependencies: [
+                "LazarusCore", "LazarusStore", "LazarusMetrics", "LazarusCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
             name: "lazarus-store-bench",
             dependencies: ["LazarusCore", "LazarusStore"],
             path: "Benchmarks/StoreBench",
@@ -93,12 +103,17 @@ let package = Package(
             name: "LazarusReportTests", dependencies: ["LazarusCore", "LazarusReport", "LazarusSimulation"],
             swiftSettings: strict),
         .testTarget(
+            name: "LazarusMetricsTests", dependencies: ["LazarusCore", "LazarusMetrics", "LazarusSimulation"],
+            swiftSettings: strict),
+        .testTarget(
             name: "LazarusCommandLineTests", dependencies: ["LazarusCore", "LazarusCommandLine"],
             swiftSettings: strict),
         // The executables, run as a user would: flags, exit status, stderr, and the store they fill.
         .testTarget(
             name: "LazarusToolTests",
-            dependencies: ["LazarusCore", "LazarusStore", "lazarus-sim", "lazarus-store", "lazarus-report"],
+            dependencies: [
+                "LazarusCore", "LazarusStore", "lazarus-sim", "lazarus-store", "lazarus-report", "lazarus-exporter",
+            ],
             swiftSettings: strict),
     ]
 )

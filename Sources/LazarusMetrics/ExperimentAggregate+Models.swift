@@ -1,0 +1,88 @@
+import LazarusCore
+
+extension ExperimentAggregate {
+    /// Blindness, calibration and shadow approval rates of production and the registered models; PSI.
+    func modelFamilies() -> [MetricFamily] {
+        var blindness: [MetricFamily.Sample] = []
+        var stderr: [MetricFamily.Sample] = []
+        var ratio: [MetricFamily.Sample] = []
+        var samples: [MetricFamily.Sample] = []
+        var approval: [MetricFamily.Sample] = []
+        let recent = recentApplicants()
+        func add(
+            _ name: String, _ sample: [Labelled], predict: (Labelled) -> Double, approves: ([Double], Double) -> Bool
+        ) {
+            let label = [("model", name)]
+            let p = sample.map(predict)
+            let y = sample.map { $0.defaulted ? 1.0 : 0 }
+            let v = sample.map { 1 / $0.propensity }
+            samples.append(.init(label, Double(sample.count)))
+            if let score = try? BlindnessScore(probabilities: p, labels: y, weights: v) {
+                blindness.append(.init(label, score.score))
+                stderr.append(.init(label, score.standardError))
+            }
+            if let oe = try? ModelEvaluation.observedExpectedRatio(probabilities: p, labels: y, weights: v) {
+                ratio.append(.init(label, oe))
+            }
+            if !recent.isEmpty {
+                let approved = recent.filter { approves($0.features, $0.score) }.count
+                approval.append(.init(label, Double(approved) / Double(recent.count)))
+            }
+        }
+        add("production", blindnessSample, predict: { 1 - $0.score }, approves: { _, score in score > riskThreshold })
+        for record in models {
+            guard let spec = try? ModelSpec(json: record.spec), spec.model.featureNames == Self.features else {
+                continue
+            }
+            let from = Timestamp(iso8601: spec.trainedFrom) ?? Timestamp(microseconds: .min)
+            let before = Timestamp(iso8601: spec.trainedBefore) ?? Timestamp(microseconds: .min)
+            // A model is judged only on explore loans it was not trained on.
+            let unseen = blindnessSample.filter { $0.decidedAt < from || $0.decidedAt >= before }
+            add(
+                record.version, unseen, predict: { spec.model.probability($0.features) },
+                approves: { features, _ in 1 - spec.model.probability(features) > riskThreshold })
+        }
+        return [
+            .init(
+                "lazarus_model_blindness_score", .gauge,
+                "1 - max(0, Brier skill score) of the model on explore loans to rejected applicants with known outcome, weighted 1/propensity: 0 sees the rejected region perfectly, 1 is no better than a constant.",
+                blindness),
+            .init(
+                "lazarus_model_blindness_score_stderr", .gauge,
+                "Influence-function standard error of the blindness score.", stderr),
+            .init(
+                "lazarus_model_observed_expected_ratio", .gauge,
+                "Observed over predicted defaults on the same loans (calibration).",
+                ratio),
+            .init("lazarus_model_blindness_samples", .gauge, "Explore loans behind the blindness score.", samples),
+            .init(
+                "lazarus_feature_psi", .gauge,
+                "Population stability index of each feature, last 7 days against the first 7 days of the data.",
+                featurePSI()),
+            .init(
+                "lazarus_shadow_approval_rate", .gauge,
+                "Share of the last 7 days' eligible applicants each model would approve.",
+                approval),
+        ]
+    }
+
+    /// Eligible applicants of the 7 days up to the newest decision.
+    func recentApplicants() -> [(at: Timestamp, score: Double, features: [Double])] {
+        guard let last = lastDecision else { return [] }
+        let since = last.adding(microseconds: -Self.week)
+        return applicants.filter { $0.at > since }
+    }
+
+    func featurePSI() -> [MetricFamily.Sample] {
+        guard let first = firstDecision else { return [] }
+        let reference = applicants.filter { $0.at < first.adding(microseconds: Self.week) }
+        let current = recentApplicants()
+        return Self.features.indices.compactMap { j in
+            guard
+                let psi = try? PopulationStability.index(
+                    reference: reference.map { $0.features[j] }, current: current.map { $0.features[j] })
+            else { return nil }
+            return .init([("feature", Self.features[j])], psi)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import LazarusCore
+import LazarusSimulation
+import Testing
+
+@testable import LazarusMetrics
+
+@Suite("Cost-of-knowledge aggregates")
+struct ExperimentAggregateTests {
+    static let run = try! ExperimentSimulator(
+        settings: SimulationSettings(applications: 20_000, days: 20, seed: 9, policy: PolicySettings())
+    ).run()
+
+    static func full() -> ExperimentAggregate {
+        var aggregate = ExperimentAggregate(riskThreshold: 0.5, lifetimeValue: 500)
+        run.decisions.forEach { aggregate.ingest($0) }
+        run.outcomes.forEach { aggregate.ingest($0) }
+        aggregate.setLedger(run.ledger)
+        return aggregate
+    }
+
+    static func value(_ families: [MetricFamily], _ name: String, _ labels: [String: String] = [:]) -> Double? {
+        families.first { $0.name == name }?.samples.first { sample in
+            labels.allSatisfy { key, value in sample.labels.contains { $0.0 == key && $0.1 == value } }
+        }?.value
+    }
+
+    @Test("every contract metric agrees with a direct count of the tables")
+    func againstTables() throws {
+        let f = Self.full().families(RefreshStatus(up: true, lastRefresh: 1, duration: 0.5))
+        let decisions = Dictionary(uniqueKeysWithValues: Self.run.decisions.map { ($0.applicationID, $0) })
+        func count(_ variant: String, _ reason: String) -> Double {
+            Double(Self.run.decisions.filter { $0.variant == variant && $0.reason == reason }.count)
+        }
+        #expect(
+            Self.value(f, "lazarus_decisions_total", ["variant": "explore", "reason": "PROJECT_LAZARUS_EXPLORE"])
+                == count("explore", "PROJECT_LAZARUS_EXPLORE"))
+        #expect(
+            Self.value(f, "lazarus_decisions_total", ["reason": "BUDGET_EXHAUSTED"])
+                == count("exploit", "BUDGET_EXHAUSTED"))
+        let exploreOutcomes = Self.run.outcomes.filter { decisions[$0.applicationID]?.variant == "explore" }
+        #expect(
+            Self.value(f, "lazarus_outcomes_total", ["variant": "explore", "outcome": "defaulted"])
+                == Double(exploreOutcomes.filter { $0.defaulted == true }.count))
+        let approvedExplore = Self.run.decisions.filter { $0.variant == "explore" }
+        #expect(
+            Self.value(f, "lazarus_outcomes_pending", ["variant": "explore"])
+                == Double(approvedExplore.count - exploreOutcomes.count))
+        let losses = exploreOutcomes.reduce(0) { $0 + ($1.lossAmount ?? 0) }
+        #expect(abs(Self.value(f, "lazarus_exploration_losses_dollars_total")! - losses) < 1e-6)
+        let settled = Set(exploreOutcomes.map(\.applicationID))
+        let exposure = approvedExplore.filter { !settled.contains($0.applicationID) }.reduce(0) {
+            $0 + ($1.loanAmount ?? 0)
+        }
+        #expect(abs(Self.value(f, "lazarus_exploration_exposure_dollars")! - exposure) < 1e-6)
+        let good = exploreOutcomes.filter { $0.defaulted == false && (decisions[$0.applicationID]?.score ?? 1) <= 0.5 }
+            .count
+        #expect(Self.value(f, "lazarus_good_loans_found_total") == Double(good))
+        #expect(abs(Self.value(f, "lazarus_projected_revenue_lift_dollars")! - (Double(good) * 500 - losses)) < 1e-6)
+        // Budget: the last period's grant minus the explore losses observed since its reset.
+        let reset = Self.run.ledger.last { $0.kind == "reset" }!.at
+        let spent = exploreOutcomes.filter { $0.observedAt >= reset }.reduce(0) { $0 + ($1.lossAmount ?? 0) }
+        #expect(Self.value(f, "lazarus_loss_budget_granted_dollars") == 1000)
+        #expect(abs(Self.value(f, "lazarus_loss_budget_remaining_dollars")! - (1000 - spent)) < 1e-6)
+        let weights = Self.run.outcomes.map { 1 / (decisions[$0.applicationID]!.propensity!) }
+        let ess = weights.reduce(0, +) * weights.reduce(0, +) / weights.reduce(0) { $0 + $1 * $1 }
+        #expect(abs(Self.value(f, "lazarus_ipw_effective_sample_size")! - ess) < 1e-6 * ess)
+        let eligible = Self.run.decisions.filter { $0.variant != "compliance" }.count
+        #expect(Self.value(f, "lazarus_explore_rate") == Double(approvedExplore.count) / Double(eligible))
+        #expect(
+            Self.value(f, "lazarus_model_blindness_samples", ["model": "production"])
+                == Double(
+                    exploreOutcomes.filter { (decisions[$0.applicationID]?.score ?? 1) <= 0.5 }.count))
+        #expect(Self.value(f, "lazarus_invalid_rows", ["reason": "unknown_application"]) == 0)
+    }
+
+    @Test("rows in any order and any batches give the same metrics, each counted once")
+    func orderIndependence() {
+        let reference = Self.full().families(RefreshStatus(up: true, lastRefresh: 1, duration: 0))
+        var generator = SplitMix64(seed: 4)
+        for _ in 0..<3 {
+            var aggregate = ExperimentAggregate(riskThreshold: 0.5, lifetimeValue: 500)
+            // Outcomes may come before their decisions (another transaction committed first).
+            var events: [Either] = Self.run.decisions.map { .decision($0) } + Self.run.outcomes.map { .outcome($0) }
+            events.shuffle(using: &generator)
+            for event in events {
+                switch event {
+                case .decision(let row): aggregate.ingest(row)
+                case .outcome(let row): aggregate.ingest(row)
+                }
+            }
+            aggregate.setLedger(Self.run.ledger)
+            let families = aggregate.families(RefreshStatus(up: true, lastRefresh: 1, duration: 0))
+            for name in [
+                "lazarus_decisions_total", "lazarus_outcomes_total", "lazarus_outcomes_pending",
+                "lazarus_good_loans_found_total", "lazarus_invalid_rows",
+            ] {
+                #expect(families.first { $0.name == name } == reference.first { $0.name == name }, "\(name)")
+            }
+            let a = Self.value(families, "lazarus_exploration_losses_dollars_total")!
+            let b = Self.value(reference, "lazarus_exploration_losses_dollars_total")!
+            #expect(abs(a - b) < 1e-6)
+        }
+    }
+
+    enum Either {
+        case decision(DecisionRow)
+        case outcome(OutcomeRow)
+    }
+
+    @Test("rows that break the contract are counted by reason and never reach a sum")
+    func invalidRows() {
+        var aggregate = ExperimentAggregate(riskThreshold: 0.5, lifetimeValue: 500)
+        let good = Self.run.decisions.first { $0.variant == "explore" && $0.approved == true }!
+        var bad = good
+        bad.applicationID = "x1"
+        bad.propensity = nil
+        aggregate.ingest(bad)
+        bad.applicationID = "x2"
+        bad.propensity = 1.5
+        aggregate.ingest(bad)
+        bad.applicationID = "x3"
+        bad.propensity = 0.01
+        bad.variant = "mystery"
+        aggregate.ingest(bad)
+        bad.variant = "explore"
+        bad.score = .nan
+        aggregate.ingest(bad)
+        aggregate.ingest(good)
+        aggregate.ingest(good)  // the same application twice
+        aggregate.ingest(
+            OutcomeRow(applicationID: good.applicationID, observedAt: good.decidedAt, defaulted: true, lossAmount: -5))
+        aggregate.ingest(
+            OutcomeRow(applicationID: "nobody", observedAt: good.decidedAt, defaulted: true, lossAmount: 5))
+        aggregate.ingest(
+            OutcomeRow(applicationID: good.applicationID, observedAt: good.decidedAt, defaulted: true, lossAmount: 7))
+        aggregate.ingest(
+            OutcomeRow(applicationID: good.applicationID, observedAt: good.decidedAt, defaulted: true, lossAmount: 9))
+        let f = aggregate.families(RefreshStatus(up: true, lastRefresh: nil, duration: nil))
+        func invalid(_ table: String, _ reason: String) -> Double? {
+            Self.value(f, "lazarus_invalid_rows", ["table": table, "reason": reason])
+        }
+        #expect(invalid("lazarus_decisions", "null_field") == 1)
+        #expect(invalid("lazarus_decisions", "propensity_out_of_range") == 1)
+        #expect(invalid("lazarus_decisions", "unknown_variant") == 1)
+        #expect(invalid("lazarus_decisions", "non_finite") == 1)
+        #expect(invalid("lazarus_decisions", "duplicate") == 1)
+        #expect(invalid("lazarus_outcomes", "negative_amount") == 1)
+        #expect(invalid("lazarus_outcomes", "unknown_application") == 1)
+        #expect(invalid("lazarus_outcomes", "duplicate") == 1)
+        #expect(Self.value(f, "lazarus_exploration_losses_dollars_total") == 7)
+        #expect(Self.value(f, "lazarus_decisions_total", ["variant": "explore"]) == 1)
+        #expect(!Exposition.render(f).contains("NaN"))
+    }
+}
