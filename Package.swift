@@ -20,6 +20,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries, each behind a system-library target.
@@ -39,6 +41,14 @@ let package = Package(
         .target(name: "LazarusSimulation", dependencies: ["LazarusCore"], swiftSettings: strict),
         // The cost-of-knowledge metrics: aggregates and the Prometheus text format. Pure.
         .target(name: "LazarusMetrics", dependencies: ["LazarusCore"], swiftSettings: strict),
+        // The exporter's HTTP side: refresh coordination and the routes, on Hummingbird 2.
+        .target(
+            name: "LazarusExporter",
+            dependencies: [
+                "LazarusCore", "LazarusStore", "LazarusMetrics", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict),
         // The weekly shadow-mode report: numbers from the causal engine, pages drawn with Cairo.
         .target(
             name: "LazarusReport",
@@ -79,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "lazarus-exporter",
             dependencies: [
-                "LazarusCore", "LazarusStore", "LazarusMetrics", "LazarusCommandLine",
+                "LazarusCore", "LazarusStore", "LazarusMetrics", "LazarusExporter", "LazarusCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -2,19 +2,25 @@ import ArgumentParser
 import Foundation
 import LazarusCommandLine
 import LazarusCore
+import LazarusExporter
 import LazarusMetrics
 import LazarusStore
 
 @main
 enum Main {
-    static func main() { CommandRunner.main(LazarusExporterCommand.self) }
+    static func main() async { await CommandRunner.main(LazarusExporterCommand.self) }
 }
 
-struct LazarusExporterCommand: ParsableCommand {
+struct LazarusExporterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lazarus-exporter",
         abstract: "Serve the cost-of-knowledge metrics in Prometheus text format (0.0.4).",
-        discussion: "Only --once is available in this build: the HTTP server is the open part of issue 5.")
+        discussion: """
+            Serves /metrics, /healthz, /readyz and a landing page at /. Each scrape reads only the rows added
+            since the last one, within the scrape deadline (X-Prometheus-Scrape-Timeout-Seconds less 0.5 s);
+            a refresh that cannot finish in time leaves the last complete snapshot served. LAZARUS_LOG_LEVEL
+            sets the log level (debug logs one line per refresh).
+            """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var policy: PolicyOptions
@@ -28,12 +34,22 @@ struct LazarusExporterCommand: ParsableCommand {
     @Flag(help: "Print one exposition to stdout and exit (for the node_exporter textfile collector).")
     var once = false
 
-    func run() throws {
-        guard once else {
-            throw CommandLineError("serving over HTTP is not in this build yet; use --once")
-        }
+    func run() async throws {
         let environment = Environment.process
         let resolved = try policy.resolve(environment)
+        guard once else {
+            let (host, port) = try Self.parseListen(listen)
+            guard refreshInterval.isFinite, refreshInterval > 0 else {
+                throw CommandLineError("--refresh-interval must be a positive number of seconds")
+            }
+            // Fail fast on a bad URL; an unreachable database is not fatal: it is retried, with lazarus_up 0.
+            let url = try store.url(environment)
+            try await ExporterServer(
+                store: url, host: host, port: port, refreshInterval: refreshInterval,
+                riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV
+            ).run()
+            return
+        }
         let target = try store.open(environment)
         try target.verifySchema()
         var aggregate = ExperimentAggregate(
@@ -46,6 +62,19 @@ struct LazarusExporterCommand: ParsableCommand {
             up: true, lastRefresh: Date().timeIntervalSince1970,
             duration: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
         print(Exposition.render(aggregate.families(status)), terminator: "")
+    }
+}
+
+extension LazarusExporterCommand {
+    /// `HOST:PORT`, with `[v6]:PORT` for IPv6.
+    static func parseListen(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (1...65535).contains(port)
+        else { throw CommandLineError("--listen must be HOST:PORT, got '\(text)'") }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw CommandLineError("--listen must be HOST:PORT, got '\(text)'") }
+        return (host, port)
     }
 }
 

@@ -29,7 +29,11 @@ struct LazarusExporterToolTests {
         "bad input is one clear line and a non-zero exit",
         arguments: [
             (["--once", "--store", "mysql://u:pw@h/x"], "scheme 'mysql' is not supported"),
-            (["--store", "sqlite:/tmp/none.sqlite"], "serving over HTTP is not in this build yet; use --once"),
+            (["--store", "sqlite:/tmp/none.sqlite", "--listen", "localhost"], "--listen must be HOST:PORT"),
+            (
+                ["--store", "sqlite:/tmp/none.sqlite", "--refresh-interval", "0"],
+                "--refresh-interval must be a positive"
+            ),
             (["--once", "--store", "sqlite:/nonexistent-dir/x.sqlite"], "cannot open SQLite store"),
         ])
     func badInput(arguments: [String], message: String) throws {

@@ -39,6 +39,10 @@ struct Tool {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        // A tool that hangs must fail its test, not hang the suite: stop it after two minutes.
+        let watchdog = DispatchWorkItem { [process] in if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
+        defer { watchdog.cancel() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -1,0 +1,85 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LazarusCore
+import LazarusMetrics
+import LazarusStore
+import Logging
+
+/// The HTTP side of `lazarus-exporter`: `/metrics`, `/healthz`, `/readyz` and a landing page.
+public struct ExporterServer: Sendable {
+    public var store: StoreURL
+    public var host: String
+    public var port: Int
+    public var refreshInterval: Double
+    public var riskThreshold: Double
+    public var lifetimeValue: Double
+
+    public init(
+        store: StoreURL, host: String, port: Int, refreshInterval: Double, riskThreshold: Double, lifetimeValue: Double
+    ) {
+        self.store = store
+        self.host = host
+        self.port = port
+        self.refreshInterval = refreshInterval
+        self.riskThreshold = riskThreshold
+        self.lifetimeValue = lifetimeValue
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+    public func run() async throws {
+        var logger = Logger(label: "lazarus.exporter")
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["LAZARUS_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        let worker = RefreshWorker(
+            url: store, riskThreshold: riskThreshold, lifetimeValue: lifetimeValue, logger: logger)
+        let coordinator = ScrapeCoordinator(worker: worker)
+        let router = Router()
+        router.get("metrics") { request, _ -> Response in
+            // Prometheus says how long it will wait; answer within it, less a margin for the response.
+            let timeout = request.headers[Self.scrapeTimeout].flatMap { Double($0) } ?? 10.5
+            let deadline = Duration.milliseconds(Int(max(0.1, timeout - 0.5) * 1000))
+            let (text, _) = await coordinator.scrape(deadline: deadline)
+            // The 0.0.4 text format answers OpenMetrics requests too: Prometheus falls back to it.
+            return Response(
+                status: .ok, headers: [.contentType: Exposition.contentType],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("healthz") { _, _ in "ok\n" }
+        router.get("readyz") { _, _ -> Response in
+            let ready = await worker.snapshot().ready
+            return Response(
+                status: ready ? .ok : .serviceUnavailable,
+                body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "cold start in progress\n")))
+        }
+        router.get("/") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: Self.landingPage)))
+        }
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "lazarus-exporter"),
+            logger: logger)
+        let interval = refreshInterval
+        let refresher = Task {
+            while !Task.isCancelled {
+                await coordinator.refreshInBackground()
+                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+            }
+        }
+        defer { refresher.cancel() }
+        try await app.runService()
+    }
+
+    static let scrapeTimeout = HTTPField.Name("X-Prometheus-Scrape-Timeout-Seconds")!
+
+    static let landingPage = """
+        <!doctype html>
+        <html><head><title>Lazarus exporter</title></head>
+        <body><h1>Lazarus exporter</h1>
+        <p>The cost of knowledge: exploration budget, losses, good loans found, model blindness.</p>
+        <ul><li><a href="/metrics">/metrics</a></li><li><a href="/healthz">/healthz</a></li>
+        <li><a href="/readyz">/readyz</a></li></ul></body></html>
+
+        """
+}

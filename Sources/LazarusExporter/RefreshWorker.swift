@@ -1,0 +1,100 @@
+import Dispatch
+import Foundation
+import LazarusCore
+import LazarusMetrics
+import LazarusStore
+import Logging
+
+/// The exporter's state and its one database connection, touched only on one serial queue.
+///
+/// `@unchecked Sendable` because every mutable property is read and written on `queue` alone: the
+/// store's connection is not thread-safe, and blocking C calls must not run on Swift's cooperative pool.
+final class RefreshWorker: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "lazarus.exporter.refresh")
+    private let url: StoreURL
+    private let logger: Logger
+    private var store: (any Store)?
+    private var aggregate: ExperimentAggregate
+    private var watermarks = Watermarks()
+    private var status = RefreshStatus(up: false, lastRefresh: nil, duration: nil)
+    private var ready = false
+    private var exposition = Exposition.render([RefreshWorker.down])
+    private var nextAttempt = Date.distantPast
+    private var backoff = 1.0
+
+    static let down = MetricFamily(
+        "lazarus_up", .gauge, "1 when the last refresh from the store succeeded, 0 otherwise.", [.init(0)])
+
+    init(url: StoreURL, riskThreshold: Double, lifetimeValue: Double, logger: Logger) {
+        self.url = url
+        self.logger = logger
+        self.aggregate = ExperimentAggregate(riskThreshold: riskThreshold, lifetimeValue: lifetimeValue)
+    }
+
+    /// The exposition served now, and whether the first full pass has completed.
+    func snapshot() async -> (text: String, ready: Bool) {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: (self.exposition, self.ready)) }
+        }
+    }
+
+    /// Brings the aggregates up to date with what was added since the last refresh.
+    func refresh() async {
+        await withCheckedContinuation { continuation in
+            queue.async {
+                self.refreshOnQueue()
+                continuation.resume()
+            }
+        }
+    }
+
+    private func refreshOnQueue() {
+        // After a failure, wait before hammering a database that is down or restarting.
+        guard Date() >= nextAttempt else { return }
+        let started = Date()
+        do {
+            if store == nil {
+                let opened = try openStore(url)
+                try opened.verifySchema()
+                store = opened
+            }
+            guard let store else { return }
+            // Read everything new first and apply it only when every read succeeded: a failure halfway
+            // must not leave rows counted that the next refresh would read again.
+            var decisions: [DecisionRow] = []
+            var outcomes: [OutcomeRow] = []
+            let decisionMark = try store.streamDecisions(RowQuery(afterSequence: watermarks.decisions)) {
+                decisions.append($0)
+            }.lastSequence
+            let outcomeMark = try store.streamOutcomes(RowQuery(afterSequence: watermarks.outcomes)) {
+                outcomes.append($0)
+            }.lastSequence
+            let ledger = try store.ledger()
+            let models = try store.models()
+            decisions.forEach { aggregate.ingest($0) }
+            outcomes.forEach { aggregate.ingest($0) }
+            aggregate.setLedger(ledger)
+            aggregate.setModels(models)
+            watermarks = Watermarks(
+                decisions: decisionMark ?? watermarks.decisions, outcomes: outcomeMark ?? watermarks.outcomes)
+            let duration = Date().timeIntervalSince(started)
+            status = RefreshStatus(up: true, lastRefresh: Date().timeIntervalSince1970, duration: duration)
+            ready = true
+            backoff = 1
+            logger.debug(
+                "refresh",
+                metadata: [
+                    "decisions": "\(decisions.count)", "outcomes": "\(outcomes.count)",
+                    "seconds": "\(duration)",
+                ])
+        } catch {
+            status.up = false
+            store = nil
+            nextAttempt = Date().addingTimeInterval(backoff)
+            backoff = min(backoff * 2, 30)
+            let message = (error as? UserFacingError)?.message ?? "\(error)"
+            logger.warning("refresh failed", metadata: ["error": "\(message)", "retry_in_seconds": "\(backoff / 2)"])
+        }
+        exposition = ready ? Exposition.render(aggregate.families(status)) : Exposition.render([Self.down])
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import LazarusCore
+import Testing
+
+@testable import LazarusStore
+
+/// The exporter as a running server: HTTP endpoints, incremental refresh, a real Prometheus scraping it.
+@Suite("lazarus-exporter serving over HTTP", .serialized)
+struct LazarusExporterServerTests {
+    /// A running exporter on a free loopback port, stopped with SIGTERM when released.
+    final class Running {
+        let process = Process()
+        let port: Int
+        let log: URL
+
+        init(store: String, directory: TemporaryDirectory) throws {
+            port = try Self.freePort()
+            log = directory.url.appendingPathComponent("exporter.log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.executableURL = Tool.productsDirectory.appendingPathComponent("lazarus-exporter")
+            process.arguments = ["--store", store, "--listen", "127.0.0.1:\(port)", "--refresh-interval", "0.5"]
+            process.environment = ["PATH": "/usr/bin:/bin"]
+            process.standardOutput = try FileHandle(forWritingTo: log)
+            process.standardError = try FileHandle(forWritingTo: log)
+            try process.run()
+        }
+
+        deinit {
+            process.terminate()
+            process.waitUntilExit()
+        }
+
+        func get(_ path: String, headers: [String] = []) throws -> (status: Int, body: String) {
+            let args =
+                ["-s", "-m", "10", "-w", "\n%{http_code}"] + headers.flatMap { ["-H", $0] }
+                + ["http://127.0.0.1:\(port)\(path)"]
+            let out = try Tool(name: "/usr/bin/curl").runAbsolute(args).stdout
+            let status = Int(out.split(separator: "\n").last ?? "") ?? 0
+            return (status, String(out.dropLast(String(status).count)))
+        }
+
+        /// Waits until `/readyz` answers 200, at most `seconds`.
+        func waitReady(_ seconds: Double = 60) throws -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if (try? get("/readyz").status) == 200 { return true }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            return false
+        }
+
+        static func freePort() throws -> Int {
+            let script = "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"
+            if let port = Int(
+                try Tool(name: "/usr/bin/python3").runAbsolute(["-c", script]).stdout.trimmingCharacters(
+                    in: .whitespacesAndNewlines))
+            {
+                return port
+            }
+            return 20_000 + Int.random(in: 0..<20_000)
+        }
+    }
+
+    static func value(_ exposition: String, _ series: String) -> Double? {
+        exposition.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap {
+            Double($0.split(separator: " ").last!)
+        }
+    }
+
+    @Test("serves /metrics, /healthz, /readyz and /, and picks up appended rows exactly once")
+    func endpointsAndIncrementalRefresh() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.store()
+        #expect(
+            try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "4000", "--days", "8"]).status == 0)
+        let exporter = try Running(store: store, directory: directory)
+        #expect(try exporter.waitReady())
+        #expect(try exporter.get("/healthz").status == 200)
+        #expect(try exporter.get("/").body.contains("/metrics"))
+        let first = try exporter.get("/metrics", headers: ["X-Prometheus-Scrape-Timeout-Seconds: 5"])
+        #expect(first.status == 200)
+        #expect(first.body.contains("lazarus_up 1"))
+        let series = "lazarus_decisions_total{variant=\"exploit\",decision=\"approve\",reason=\"MODEL_QUALIFIED\"}"
+        let before = try #require(Self.value(first.body, series))
+
+        #expect(
+            try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "3000", "--days", "4", "--append"])
+                .status == 0)
+        let summary = try openStore(store).summary()
+        let expected = Double(summary.decisionGroups.first { $0.reason == "MODEL_QUALIFIED" }?.count ?? 0)
+        var after = before
+        for _ in 0..<40 where after != expected {
+            Thread.sleep(forTimeInterval: 0.25)
+            after = Self.value(try exporter.get("/metrics").body, series) ?? after
+        }
+        #expect(after == expected, "incremental refresh must count the appended rows exactly once")
+        #expect(after > before)
+    }
+
+    @Test("a database that is down: stays up, says lazarus_up 0, /readyz 503")
+    func databaseDown() throws {
+        let directory = try TemporaryDirectory()
+        let exporter = try Running(store: "postgresql://lazarus:Secret1@127.0.0.1:1/x", directory: directory)
+        Thread.sleep(forTimeInterval: 1.5)
+        let metrics = try exporter.get("/metrics", headers: ["X-Prometheus-Scrape-Timeout-Seconds: 2"])
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains("lazarus_up 0"))
+        #expect(try exporter.get("/readyz").status == 503)
+        #expect(exporter.process.isRunning)
+        let log = try String(contentsOf: exporter.log, encoding: .utf8)
+        #expect(log.contains("refresh failed"))
+        #expect(!log.contains("Secret1"))
+    }
+
+    @Test(
+        "a real Prometheus scrapes it and PromQL returns the store's numbers",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus")))
+    func prometheusScrape() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.store()
+        #expect(
+            try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "3000", "--days", "8"]).status == 0)
+        let exporter = try Running(store: store, directory: directory)
+        #expect(try exporter.waitReady())
+        let promPort = try Running.freePort()
+        let config = directory.url.appendingPathComponent("prometheus.yml")
+        try """
+        global: {scrape_interval: 1s, scrape_timeout: 1s}
+        scrape_configs:
+          - job_name: lazarus
+            static_configs: [{targets: ['127.0.0.1:\(exporter.port)']}]
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let prometheus = Process()
+        prometheus.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
+        prometheus.arguments = [
+            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.url.path)/tsdb",
+            "--web.listen-address=127.0.0.1:\(promPort)",
+        ]
+        prometheus.standardOutput = FileHandle.nullDevice
+        prometheus.standardError = FileHandle.nullDevice
+        try prometheus.run()
+        defer {
+            prometheus.terminate()
+            prometheus.waitUntilExit()
+        }
+        let explore = Double(
+            try openStore(store).summary().decisionGroups.filter { $0.variant == "explore" }.reduce(0) { $0 + $1.count }
+        )
+        var answer = ""
+        for _ in 0..<60 {
+            Thread.sleep(forTimeInterval: 0.5)
+            answer =
+                (try? Tool(name: "/usr/bin/curl").runAbsolute([
+                    "-s", "-m", "5",
+                    "http://127.0.0.1:\(promPort)/api/v1/query?query=sum(lazarus_decisions_total%7Bvariant%3D%22explore%22%7D)",
+                ]).stdout) ?? ""
+            if answer.contains("\"result\":[{") { break }
+        }
+        #expect(answer.contains("\"\(Int(explore))\""), "Prometheus answered: \(answer)")
+    }
+}
