@@ -71,3 +71,26 @@ extension LossBudget {
         return dollars
     }
 }
+
+extension BudgetState {
+    /// The design's budget rule, replayed from the tables: the grants since the last reset, minus the
+    /// losses of explore loans observed since that reset, counting only what happened before `moment`.
+    /// - Parameters:
+    ///   - ledger: valid ledger entries (`grant`/`reset`), in any order.
+    ///   - exploreLosses: when each explore default was observed, and its loss.
+    ///   - moment: replay up to (not including) this instant; `nil` for everything.
+    /// - Returns: the state of the period current at `moment`.
+    public static func replay(
+        ledger: [LedgerEntry], exploreLosses: [(at: Timestamp, loss: Double)], before moment: Timestamp? = nil
+    ) -> BudgetState {
+        let end = moment ?? Timestamp(microseconds: .max)
+        let entries = ledger.filter { $0.at < end }
+        let periodStart =
+            entries.filter { $0.kind == LedgerEntry.Kind.reset.rawValue }.map(\.at).max()
+            ?? Timestamp(microseconds: .min)
+        let granted = entries.filter { $0.kind == LedgerEntry.Kind.grant.rawValue && $0.at >= periodStart }
+            .reduce(0) { $0 + $1.amount }
+        let spent = exploreLosses.filter { $0.at < end && $0.at >= periodStart }.reduce(0) { $0 + $1.loss }
+        return BudgetState(granted: granted, spent: spent)
+    }
+}

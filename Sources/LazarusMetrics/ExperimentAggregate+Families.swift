@@ -83,11 +83,9 @@ extension ExperimentAggregate {
     }
 
     private func budgetFamilies() -> [MetricFamily] {
-        let periodStart = ledger.last { $0.kind == LedgerEntry.Kind.reset.rawValue }?.at
-        let granted = ledger.filter { $0.kind == LedgerEntry.Kind.grant.rawValue && $0.at >= (periodStart ?? $0.at) }
-            .reduce(0) { $0 + $1.amount }
-        let spent = exploreLosses.filter { $0.at >= (periodStart ?? $0.at) }.reduce(0) { $0 + $1.loss }
-        let remaining = granted - spent
+        let budget = BudgetState.replay(ledger: ledger, exploreLosses: exploreLosses)
+        let granted = budget.granted
+        let remaining = budget.remaining
         let losses = exploreLosses.reduce(0) { $0 + $1.loss }
         return [
             .init(

@@ -77,13 +77,7 @@ extension ShadowReportBuilder {
     )
         -> BudgetState
     {
-        let entries = ledger.filter { $0.at < moment }
-        let periodStart =
-            entries.last { $0.kind == LedgerEntry.Kind.reset.rawValue }?.at ?? Timestamp(microseconds: .min)
-        let granted = entries.filter { $0.kind == LedgerEntry.Kind.grant.rawValue && $0.at >= periodStart }
-            .reduce(0) { $0 + $1.amount }
-        let spent = losses.filter { $0.at < moment && $0.at >= periodStart }.reduce(0) { $0 + $1.loss }
-        return BudgetState(granted: granted, spent: spent)
+        BudgetState.replay(ledger: ledger, exploreLosses: losses, before: moment)
     }
 
     /// Blindness of the production score on explore loans to applicants it rejected.

@@ -49,3 +49,28 @@ struct InMemoryLossBudgetTests {
         #expect(spends.filter(\.exhausted).count == 1)
     }
 }
+
+@Suite("Budget replay from the tables")
+struct BudgetReplayTests {
+    @Test("grants since the last reset, minus explore losses observed since then")
+    func replay() {
+        let day = Timestamp.microsecondsPerDay
+        let t0 = Timestamp(seconds: 1_795_000_000)
+        let ledger = [
+            LedgerEntry(at: t0, kind: .grant, amount: 1000),
+            LedgerEntry(at: t0.adding(microseconds: day), kind: .reset, amount: 0),
+            LedgerEntry(at: t0.adding(microseconds: day), kind: .grant, amount: 500),
+            LedgerEntry(at: t0.adding(microseconds: day + 10), kind: .grant, amount: 250),
+        ]
+        let losses = [
+            (at: t0.adding(microseconds: 5), loss: 300.0), (at: t0.adding(microseconds: day + 20), loss: 100.0),
+        ]
+        // Before the reset: 1000 granted, 300 lost.
+        #expect(
+            BudgetState.replay(ledger: ledger, exploreLosses: losses, before: t0.adding(microseconds: day))
+                == BudgetState(granted: 1000, spent: 300))
+        // After it: 500 + 250 granted, only the later loss counts.
+        #expect(BudgetState.replay(ledger: ledger, exploreLosses: losses) == BudgetState(granted: 750, spent: 100))
+        #expect(BudgetState.replay(ledger: [], exploreLosses: []).remaining == 0)
+    }
+}
