@@ -1,5 +1,8 @@
 import Foundation
+import LazarusCore
 import Testing
+
+@testable import LazarusStore
 
 @Suite("lazarus-exporter --once, run as a user would")
 struct LazarusExporterToolTests {
@@ -42,5 +45,40 @@ struct LazarusExporterToolTests {
         #expect(result.stderr.hasPrefix("lazarus-exporter: error: "))
         #expect(result.stderr.contains(message))
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
+    }
+}
+
+@Suite("lazarus-exporter with a read-only PostgreSQL role")
+struct LazarusExporterReadOnlyTests {
+    @Test(
+        "SELECT on the Lazarus tables is all it needs",
+        .enabled(if: ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"] != nil))
+    func readOnlyRole() throws {
+        let base = try #require(ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"])
+        let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let schema = "ro_\(suffix)"
+        let role = "reader_\(suffix)"
+        let admin = try PostgresConnection(uri: base)
+        try admin.execute("CREATE SCHEMA \(schema)")
+        defer {
+            _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE")
+            _ = try? admin.execute("DROP ROLE IF EXISTS \(role)")
+        }
+        let owner = base + "?options=-csearch_path%3D\(schema)"
+        #expect(
+            try Tool(name: "lazarus-sim").run(["--store", owner, "--applications", "3000", "--days", "6"]).status == 0)
+        // The role the README documents: USAGE on the schema, SELECT on the tables, nothing else.
+        try admin.execute("CREATE ROLE \(role) LOGIN")
+        try admin.execute("GRANT USAGE ON SCHEMA \(schema) TO \(role)")
+        try admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA \(schema) TO \(role)")
+        let reader = owner.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role)@")
+        let result = try Tool(name: "lazarus-exporter").run(["--once", "--store", reader])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("lazarus_up 1"))
+        // And it really is read-only: a write through that role is refused.
+        let writer = try PostgresStore(uri: reader)
+        #expect(throws: StoreError.self) {
+            try writer.appendLedger([LedgerEntry(at: Timestamp(seconds: 0), kind: .grant, amount: 1)])
+        }
     }
 }
