@@ -113,6 +113,42 @@ struct LazarusExporterServerTests {
     }
 
     @Test(
+        "a PostgreSQL connection that is cut is reported, retried and recovered, counting nothing twice",
+        .enabled(if: ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"] != nil))
+    func postgresRecovery() throws {
+        let base = try #require(ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"])
+        let tag = "exp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
+        let admin = try PostgresConnection(uri: base)
+        try admin.execute("CREATE SCHEMA \(tag)")
+        defer { _ = try? admin.execute("DROP SCHEMA \(tag) CASCADE") }
+        let owner = base + "?options=-csearch_path%3D\(tag)"
+        #expect(
+            try Tool(name: "lazarus-sim").run(["--store", owner, "--applications", "3000", "--days", "6"]).status == 0)
+        let directory = try TemporaryDirectory()
+        let exporter = try Running(store: owner + "&application_name=\(tag)", directory: directory)
+        #expect(try exporter.waitReady())
+        let series =
+            "lazarus_decisions_total{variant=\"explore\",decision=\"approve\",reason=\"PROJECT_LAZARUS_EXPLORE\"}"
+        let before = try #require(Self.value(try exporter.get("/metrics").body, series))
+        // What a database restart does to the exporter: its connection is gone.
+        try admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [tag])
+        var log = ""
+        for _ in 0..<50 where !log.contains("refresh failed") {
+            Thread.sleep(forTimeInterval: 0.2)
+            _ = try? exporter.get("/metrics")
+            log = try String(contentsOf: exporter.log, encoding: .utf8)
+        }
+        #expect(log.contains("refresh failed"))
+        var body = ""
+        for _ in 0..<50 where !body.contains("lazarus_up 1") {
+            Thread.sleep(forTimeInterval: 0.2)
+            body = (try? exporter.get("/metrics").body) ?? ""
+        }
+        #expect(body.contains("lazarus_up 1"), "the exporter must reconnect by itself")
+        #expect(Self.value(body, series) == before)
+    }
+
+    @Test(
         "a real Prometheus scrapes it and PromQL returns the store's numbers",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus")))
     func prometheusScrape() throws {
