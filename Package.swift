@@ -116,6 +116,10 @@ let package = Package(
             name: "LazarusMetricsTests", dependencies: ["LazarusCore", "LazarusMetrics", "LazarusSimulation"],
             swiftSettings: strict),
         .testTarget(
+            name: "LazarusExporterTests",
+            dependencies: ["LazarusCore", "LazarusStore", "LazarusExporter", "LazarusSimulation"],
+            swiftSettings: strict),
+        .testTarget(
             name: "LazarusCommandLineTests", dependencies: ["LazarusCore", "LazarusCommandLine"],
             swiftSettings: strict),
         // The executables, run as a user would: flags, exit status, stderr, and the store they fill.

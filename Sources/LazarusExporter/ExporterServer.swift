@@ -47,7 +47,7 @@ public struct ExporterServer: Sendable {
         }
         router.get("healthz") { _, _ in "ok\n" }
         router.get("readyz") { _, _ -> Response in
-            let ready = await worker.snapshot().ready
+            let ready = worker.snapshot().ready
             return Response(
                 status: ready ? .ok : .serviceUnavailable,
                 body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "cold start in progress\n")))

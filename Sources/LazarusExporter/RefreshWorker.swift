@@ -4,6 +4,7 @@ import LazarusCore
 import LazarusMetrics
 import LazarusStore
 import Logging
+import Synchronization
 
 /// The exporter's state and its one database connection, touched only on one serial queue.
 ///
@@ -18,8 +19,10 @@ final class RefreshWorker: @unchecked Sendable {
     private var watermarks = Watermarks()
     private var status = RefreshStatus(up: false, lastRefresh: nil, duration: nil)
     private var ready = false
-    private var exposition = Exposition.render([RefreshWorker.down])
+    /// What scrapes serve: published at the end of each refresh, readable while the next one runs.
+    private let published = Mutex((text: Exposition.render([RefreshWorker.down]), ready: false))
     private var nextAttempt = Date.distantPast
+    private var attempts = 0
     private var backoff = 1.0
 
     static let down = MetricFamily(
@@ -31,11 +34,15 @@ final class RefreshWorker: @unchecked Sendable {
         self.aggregate = ExperimentAggregate(riskThreshold: riskThreshold, lifetimeValue: lifetimeValue)
     }
 
-    /// The exposition served now, and whether the first full pass has completed.
-    func snapshot() async -> (text: String, ready: Bool) {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: (self.exposition, self.ready)) }
-        }
+    /// The exposition served now, and whether the first full pass has completed. Never waits for a
+    /// refresh in progress: that is what lets a scrape answer within its deadline.
+    func snapshot() -> (text: String, ready: Bool) {
+        published.withLock { $0 }
+    }
+
+    /// How many refreshes have reached the store (for tests and logs).
+    func refreshAttempts() async -> Int {
+        await withCheckedContinuation { continuation in queue.async { continuation.resume(returning: self.attempts) } }
     }
 
     /// Brings the aggregates up to date with what was added since the last refresh.
@@ -51,6 +58,7 @@ final class RefreshWorker: @unchecked Sendable {
     private func refreshOnQueue() {
         // After a failure, wait before hammering a database that is down or restarting.
         guard Date() >= nextAttempt else { return }
+        attempts += 1
         let started = Date()
         do {
             if store == nil {
@@ -95,6 +103,7 @@ final class RefreshWorker: @unchecked Sendable {
             let message = (error as? UserFacingError)?.message ?? "\(error)"
             logger.warning("refresh failed", metadata: ["error": "\(message)", "retry_in_seconds": "\(backoff / 2)"])
         }
-        exposition = ready ? Exposition.render(aggregate.families(status)) : Exposition.render([Self.down])
+        let text = ready ? Exposition.render(aggregate.families(status)) : Exposition.render([Self.down])
+        published.withLock { $0 = (text, ready) }
     }
 }

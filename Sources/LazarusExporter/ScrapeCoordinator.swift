@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Shares one refresh between concurrent scrapes and bounds how long a scrape waits for it.
 actor ScrapeCoordinator {
     private let worker: RefreshWorker
@@ -11,13 +13,27 @@ actor ScrapeCoordinator {
     /// the fresh snapshot if the refresh finished in time, the last complete one otherwise.
     func scrape(deadline: Duration) async -> (text: String, ready: Bool) {
         let refresh = currentRefresh()
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await refresh.value }
-            group.addTask { try? await Task.sleep(for: deadline) }
-            await group.next()
-            group.cancelAll()
+        // Whichever comes first: the refresh or the deadline. (A task group would wait for both: awaiting
+        // a task's value cannot be cancelled.)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let first = Mutex(true)
+            let resume = { @Sendable in
+                if first.withLock({ was in
+                    defer { was = false }; return was
+                }) {
+                    continuation.resume()
+                }
+            }
+            Task {
+                await refresh.value
+                resume()
+            }
+            Task {
+                try? await Task.sleep(for: deadline)
+                resume()
+            }
         }
-        return await worker.snapshot()
+        return worker.snapshot()
     }
 
     /// A refresh in the background, for the periodic timer; concurrent with scrapes, still only one.
