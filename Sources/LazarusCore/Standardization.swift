@@ -36,16 +36,6 @@ struct Standardization: Sendable {
         }
     }
 
-    @inline(__always) func linearPredictor(_ x: DesignMatrix, row: Int, _ beta: [Double]) -> Double {
-        let p = x.columnCount
-        let base = row * p
-        var eta = beta[0]
-        x.values.withUnsafeBufferPointer { values in
-            for j in 0..<p { eta += beta[j + 1] * (values[base + j] - mean[j]) / scale[j] }
-        }
-        return eta
-    }
-
     /// The matrix T with θ_raw = T θ_standardised: βⱼ = bⱼ / sⱼ and β₀ = b₀ − Σ bⱼ mⱼ / sⱼ.
     var toRaw: [Double] {
         let p = mean.count + 1

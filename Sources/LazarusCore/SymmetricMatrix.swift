@@ -109,19 +109,6 @@ public struct SymmetricMatrix: Sendable, Equatable {
         return result
     }
 
-    /// self · other.
-    public func multiplied(by other: SymmetricMatrix) -> [Double] {
-        var out = [Double](repeating: 0, count: size * size)
-        for i in 0..<size {
-            for j in 0..<size {
-                var sum = 0.0
-                for k in 0..<size { sum += self[i, k] * other[k, j] }
-                out[i * size + j] = sum
-            }
-        }
-        return out
-    }
-
     private static func solve(lower: [Double], size: Int, _ b: [Double]) -> [Double] {
         var y = b
         for i in 0..<size {

@@ -108,9 +108,10 @@ public struct ExperimentAggregate: Sendable {
         }
         if variant == .explore { exploreDecisions += 1 }
         if approvedFlag {
+            // Only explore loans need their features later (the blindness sample): keep the rest small.
             approved[row.applicationID] = Approved(
                 variant: variant, score: score, propensity: propensity, loanAmount: row.loanAmount ?? 0,
-                decidedAt: row.decidedAt, features: features)
+                decidedAt: row.decidedAt, features: variant == .explore ? features : [])
             approvedCount[variant, default: 0] += 1
             if variant == .explore { explorePrincipal += row.loanAmount ?? 0 }
         } else {
