@@ -35,15 +35,13 @@ public struct ExperimentAggregate: Sendable {
         (.exploit, "approve", .modelQualified),
         (.exploit, "reject", .modelHighRisk), (.exploit, "reject", .budgetExhausted),
     ]
-    static let invalidReasons: [(String, String)] = [
-        ("lazarus_decisions", "null_field"), ("lazarus_decisions", "propensity_out_of_range"),
-        ("lazarus_decisions", "unknown_variant"), ("lazarus_decisions", "unknown_reason"),
-        ("lazarus_decisions", "negative_amount"), ("lazarus_decisions", "non_finite"),
-        ("lazarus_decisions", "duplicate"), ("lazarus_outcomes", "unknown_application"),
-        ("lazarus_outcomes", "rejected_application"), ("lazarus_outcomes", "duplicate"),
-        ("lazarus_outcomes", "negative_amount"), ("lazarus_outcomes", "null_field"),
-        ("lazarus_budget_ledger", "unknown_kind"), ("lazarus_budget_ledger", "negative_amount"),
-    ]
+    static let invalidReasons: [(String, String)] =
+        DecisionDefect.allCases.map { ("lazarus_decisions", $0.rawValue) } + [
+            ("lazarus_decisions", "duplicate"), ("lazarus_outcomes", "unknown_application"),
+            ("lazarus_outcomes", "rejected_application"), ("lazarus_outcomes", "duplicate"),
+            ("lazarus_outcomes", "negative_amount"), ("lazarus_outcomes", "null_field"),
+            ("lazarus_budget_ledger", "unknown_kind"), ("lazarus_budget_ledger", "negative_amount"),
+        ]
 
     var decisionCounts: [String: Double] = [:]  // "variant|decision|reason"
     var invalid: [String: Double] = [:]  // "table|reason"
@@ -80,16 +78,13 @@ public struct ExperimentAggregate: Sendable {
     /// Adds one decision row.
     public mutating func ingest(_ row: DecisionRow) {
         let table = "lazarus_decisions"
-        guard let variantText = row.variant, let approvedFlag = row.approved, let reasonText = row.reason,
-            let propensity = row.propensity, let score = row.score
-        else { return countInvalid(table, "null_field") }
-        guard let variant = Variant(rawValue: variantText) else { return countInvalid(table, "unknown_variant") }
-        guard let reason = DecisionReason(rawValue: reasonText) else { return countInvalid(table, "unknown_reason") }
-        guard propensity.isFinite, score.isFinite else { return countInvalid(table, "non_finite") }
-        guard (0...1).contains(propensity), !(approvedFlag && propensity == 0) else {
-            return countInvalid(table, "propensity_out_of_range")
-        }
-        guard (row.loanAmount ?? 0) >= 0 else { return countInvalid(table, "negative_amount") }
+        if let defect = row.defect { return countInvalid(table, defect.rawValue) }
+        // Valid rows have every one of these (`defect` checked them).
+        let variant = Variant(rawValue: row.variant!)!
+        let reason = DecisionReason(rawValue: row.reason!)!
+        let approvedFlag = row.approved!
+        let propensity = row.propensity!
+        let score = row.score!
         guard approved[row.applicationID] == nil, !rejected.contains(row.applicationID) else {
             return countInvalid(table, "duplicate")
         }

@@ -85,11 +85,11 @@ public struct LoanHistory: Sendable {
 
     static func validate(_ row: DecisionRow) -> Loan? {
         let f = row.features
-        guard let variant = row.variant.flatMap(Variant.init(rawValue:)), let approved = row.approved,
-            let propensity = row.propensity, propensity.isFinite, (0...1).contains(propensity),
-            let score = row.score, score.isFinite, let income = f.annualIncome, let history = f.creditHistoryMonths,
-            let dti = f.debtToIncome, let creditScore = f.creditScore, let age = f.age,
-            income.isFinite, dti.isFinite, !(approved && propensity == 0)
+        guard row.defect == nil, let variant = row.variant.flatMap(Variant.init(rawValue:)),
+            let approved = row.approved,
+            let propensity = row.propensity, let score = row.score, let income = f.annualIncome,
+            let history = f.creditHistoryMonths, let dti = f.debtToIncome, let creditScore = f.creditScore,
+            let age = f.age, income.isFinite, dti.isFinite
         else { return nil }
         return Loan(
             id: row.applicationID, decidedAt: row.decidedAt, variant: variant, approved: approved,
