@@ -61,6 +61,6 @@ public enum CommandRunner {
         }
         let line = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? "failed"
         FileHandle.standardError.write(Data("\(tool): error: \(line)\n".utf8))
-        return error is ExitCode ? Command.exitCode(for: error).rawValue : 1
+        return 1
     }
 }

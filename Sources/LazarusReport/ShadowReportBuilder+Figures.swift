@@ -40,7 +40,8 @@ extension ShadowReportBuilder {
     func keyFigures(
         _ history: LoanHistory, inWindow: [Loan], labelled: [Loan], pair: CausalTraining.Pair?
     ) -> ShadowReport.KeyFigures {
-        let budget = budgetState(history, at: period.end)
+        let budget = BudgetState.replay(
+            ledger: history.ledger, exploreLosses: exploreLosses(history), before: period.end)
         let exploreLabelled = labelled.filter { $0.variant == .explore }
         let exploreLosses = exploreLabelled.reduce(0) { $0 + ($1.defaulted == true ? $1.loss : 0) }
         let goodFound = exploreLabelled.filter { $0.defaulted == false && $0.score <= policy.riskThreshold }.count
@@ -59,25 +60,12 @@ extension ShadowReportBuilder {
             labelledLoans: labelled.count, skippedRows: history.skippedRows)
     }
 
-    /// The design's rule: grants since the last reset minus explore losses observed since then.
-    func budgetState(_ history: LoanHistory, at moment: Timestamp) -> BudgetState {
-        budgetState(history.ledger, exploreLosses(history), at: moment)
-    }
-
     /// (observed at, loss) of every explore default, for replaying the budget.
     func exploreLosses(_ history: LoanHistory) -> [(at: Timestamp, loss: Double)] {
         history.loans.compactMap { loan in
             guard loan.variant == .explore, loan.defaulted == true, let at = loan.observedAt else { return nil }
             return (at, loan.loss)
         }
-    }
-
-    func budgetState(
-        _ ledger: [LedgerEntry], _ losses: [(at: Timestamp, loss: Double)], at moment: Timestamp
-    )
-        -> BudgetState
-    {
-        BudgetState.replay(ledger: ledger, exploreLosses: losses, before: moment)
     }
 
     /// Blindness of the production score on explore loans to applicants it rejected.
@@ -90,17 +78,15 @@ extension ShadowReportBuilder {
 
     /// The remaining budget at the window's start, after each ledger row and each explore loss in it.
     func burnDown(_ history: LoanHistory) -> [ShadowReport.BudgetPoint] {
+        let losses = exploreLosses(history)
         var moments = [period.start]
-        moments += history.ledger.map(\.at).filter { $0 >= period.start && $0 < period.end }
-        moments += history.loans.compactMap { loan in
-            loan.variant == .explore && loan.defaulted == true ? loan.observedAt : nil
-        }.filter { $0 >= period.start && $0 < period.end }
+        moments += (history.ledger.map(\.at) + losses.map(\.at)).filter { $0 >= period.start && $0 < period.end }
         moments.append(period.end)
         // State just after each moment: replay up to and including it.
-        let losses = exploreLosses(history)
         return Set(moments).sorted().map { moment in
-            let state = budgetState(
-                history.ledger, losses, at: moment == period.end ? moment : moment.adding(microseconds: 1))
+            let state = BudgetState.replay(
+                ledger: history.ledger, exploreLosses: losses,
+                before: moment == period.end ? moment : moment.adding(microseconds: 1))
             return .init(at: moment.iso8601, remaining: state.remaining, granted: state.granted)
         }
     }
