@@ -117,7 +117,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "LazarusExporterTests",
-            dependencies: ["LazarusCore", "LazarusStore", "LazarusExporter", "LazarusSimulation"],
+            dependencies: ["LazarusCore", "LazarusStore", "LazarusMetrics", "LazarusExporter", "LazarusSimulation"],
             swiftSettings: strict),
         .testTarget(
             name: "LazarusCommandLineTests", dependencies: ["LazarusCore", "LazarusCommandLine"],

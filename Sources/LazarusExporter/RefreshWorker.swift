@@ -15,8 +15,7 @@ final class RefreshWorker: @unchecked Sendable {
     private let url: StoreURL
     private let logger: Logger
     private var store: (any Store)?
-    private var aggregate: ExperimentAggregate
-    private var watermarks = Watermarks()
+    private var state: ExperimentState
     private var status = RefreshStatus(up: false, lastRefresh: nil, duration: nil)
     private var ready = false
     /// What scrapes serve: published at the end of each refresh, readable while the next one runs.
@@ -31,7 +30,7 @@ final class RefreshWorker: @unchecked Sendable {
     init(url: StoreURL, riskThreshold: Double, lifetimeValue: Double, logger: Logger) {
         self.url = url
         self.logger = logger
-        self.aggregate = ExperimentAggregate(riskThreshold: riskThreshold, lifetimeValue: lifetimeValue)
+        self.state = ExperimentState(riskThreshold: riskThreshold, lifetimeValue: lifetimeValue)
     }
 
     /// The exposition served now, and whether the first full pass has completed. Never waits for a
@@ -67,24 +66,9 @@ final class RefreshWorker: @unchecked Sendable {
                 store = opened
             }
             guard let store else { return }
-            // Read everything new first and apply it only when every read succeeded: a failure halfway
-            // must not leave rows counted that the next refresh would read again.
-            var decisions: [DecisionRow] = []
-            var outcomes: [OutcomeRow] = []
-            let decisionMark = try store.streamDecisions(RowQuery(afterSequence: watermarks.decisions)) {
-                decisions.append($0)
-            }.lastSequence
-            let outcomeMark = try store.streamOutcomes(RowQuery(afterSequence: watermarks.outcomes)) {
-                outcomes.append($0)
-            }.lastSequence
-            let ledger = try store.ledger()
-            let models = try store.models()
-            decisions.forEach { aggregate.ingest($0) }
-            outcomes.forEach { aggregate.ingest($0) }
-            aggregate.setLedger(ledger)
-            aggregate.setModels(models)
-            watermarks = Watermarks(
-                decisions: decisionMark ?? watermarks.decisions, outcomes: outcomeMark ?? watermarks.outcomes)
+            // The state applies what it read only when every read succeeded: a failure halfway must not
+            // leave rows counted that the next refresh would read again.
+            let counts = try state.refresh(from: .store(store), now: Date().timeIntervalSince1970)
             let duration = Date().timeIntervalSince(started)
             status = RefreshStatus(up: true, lastRefresh: Date().timeIntervalSince1970, duration: duration)
             ready = true
@@ -92,7 +76,8 @@ final class RefreshWorker: @unchecked Sendable {
             logger.debug(
                 "refresh",
                 metadata: [
-                    "decisions": "\(decisions.count)", "outcomes": "\(outcomes.count)",
+                    "decisions": "\(counts.decisions)", "outcomes": "\(counts.outcomes)",
+                    "cold_start": "\(counts.coldStart)", "held_sequences": "\(state.heldSequences)",
                     "seconds": "\(duration)",
                 ])
         } catch {
@@ -103,7 +88,7 @@ final class RefreshWorker: @unchecked Sendable {
             let message = (error as? UserFacingError)?.message ?? "\(error)"
             logger.warning("refresh failed", metadata: ["error": "\(message)", "retry_in_seconds": "\(backoff / 2)"])
         }
-        let text = ready ? Exposition.render(aggregate.families(status)) : Exposition.render([Self.down])
+        let text = ready ? Exposition.render(state.aggregate.families(status)) : Exposition.render([Self.down])
         published.withLock { $0 = (text, ready) }
     }
 }

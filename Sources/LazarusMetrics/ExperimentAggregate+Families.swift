@@ -17,8 +17,6 @@ public struct RefreshStatus: Sendable, Equatable {
 }
 
 extension ExperimentAggregate {
-    static let week: Int64 = 7 * Timestamp.microsecondsPerDay
-
     /// Every metric family of the design's contract, with fixed label sets (zero where known to exist).
     public func families(_ status: RefreshStatus) -> [MetricFamily] {
         var families: [MetricFamily] = [

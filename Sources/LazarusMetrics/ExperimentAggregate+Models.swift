@@ -8,7 +8,7 @@ extension ExperimentAggregate {
         var ratio: [MetricFamily.Sample] = []
         var samples: [MetricFamily.Sample] = []
         var approval: [MetricFamily.Sample] = []
-        let recent = recentApplicants()
+        let recent = sample.recent()
         func add(
             _ name: String, _ sample: [Labelled], predict: (Labelled) -> Double, approves: ([Double], Double) -> Bool
         ) {
@@ -57,26 +57,18 @@ extension ExperimentAggregate {
             .init("lazarus_model_blindness_samples", .gauge, "Explore loans behind the blindness score.", samples),
             .init(
                 "lazarus_feature_psi", .gauge,
-                "Population stability index of each feature, last 7 days against the first 7 days of the data.",
+                "Population stability index of each feature: eligible applicants of the last 7 UTC days of the data against the first 7 (a sample of at most \(sample.perDay) a day).",
                 featurePSI()),
             .init(
                 "lazarus_shadow_approval_rate", .gauge,
-                "Share of the last 7 days' eligible applicants each model would approve.",
+                "Share of the eligible applicants of the last 7 UTC days of the data each model would approve (a sample of at most \(sample.perDay) a day).",
                 approval),
         ]
     }
 
-    /// Eligible applicants of the 7 days up to the newest decision.
-    func recentApplicants() -> [(at: Timestamp, score: Double, features: [Double])] {
-        guard let last = lastDecision else { return [] }
-        let since = last.adding(microseconds: -Self.week)
-        return applicants.filter { $0.at > since }
-    }
-
     func featurePSI() -> [MetricFamily.Sample] {
-        guard let first = firstDecision else { return [] }
-        let reference = applicants.filter { $0.at < first.adding(microseconds: Self.week) }
-        let current = recentApplicants()
+        let reference = sample.reference()
+        let current = sample.recent()
         return Self.features.indices.compactMap { j in
             guard
                 let psi = try? PopulationStability.index(

@@ -9,17 +9,6 @@ public struct ExperimentAggregate: Sendable {
     public var riskThreshold: Double
     public var lifetimeValue: Double
 
-    /// What an approved decision needs to remember until (and after) its outcome arrives.
-    struct Approved: Sendable {
-        var variant: Variant
-        var score: Double
-        var propensity: Double
-        var loanAmount: Double
-        var decidedAt: Timestamp
-        var features: [Double]
-        var hasOutcome = false
-    }
-
     /// An explore loan to an applicant production rejected, with its outcome: the blindness sample.
     struct Labelled: Sendable {
         var score: Double
@@ -37,8 +26,7 @@ public struct ExperimentAggregate: Sendable {
     ]
     static let invalidReasons: [(String, String)] =
         DecisionDefect.allCases.map { ("lazarus_decisions", $0.rawValue) } + [
-            ("lazarus_decisions", "duplicate"), ("lazarus_outcomes", "unknown_application"),
-            ("lazarus_outcomes", "rejected_application"), ("lazarus_outcomes", "duplicate"),
+            ("lazarus_outcomes", "unknown_application"), ("lazarus_outcomes", "rejected_application"),
             ("lazarus_outcomes", "negative_amount"), ("lazarus_outcomes", "null_field"),
             ("lazarus_budget_ledger", "unknown_kind"), ("lazarus_budget_ledger", "negative_amount"),
         ]
@@ -49,8 +37,7 @@ public struct ExperimentAggregate: Sendable {
     var firstDecision: Timestamp?
     var eligible = 0.0
     var exploreDecisions = 0.0
-    var approved: [String: Approved] = [:]
-    var rejected = Set<String>()
+    /// Outcomes whose decision was not in the store when they were read; matched if it arrives.
     var orphans: [String: OutcomeRow] = [:]
     var approvedCount: [Variant: Double] = [:]
     var outcomeCounts: [String: Double] = [:]  // "variant|outcome"
@@ -65,87 +52,97 @@ public struct ExperimentAggregate: Sendable {
     var blindnessSample: [Labelled] = []
     var ledger: [LedgerEntry] = []
     var models: [ModelRecord] = []
-    /// Features of every eligible applicant, with its day, for PSI and shadow approval rates.
-    var applicants: [(at: Timestamp, score: Double, features: [Double])] = []
+    /// Eligible applicants of the first and last seven days, for PSI and shadow approval rates.
+    var sample = ApplicantSample()
 
-    public init(riskThreshold: Double, lifetimeValue: Double) {
+    /// Creates empty aggregates.
+    /// - Parameters:
+    ///   - riskThreshold: production approves scores above this.
+    ///   - lifetimeValue: dollars a good loan is worth.
+    ///   - samplePerDay: eligible applicants kept per day for PSI and shadow approval rates.
+    public init(riskThreshold: Double, lifetimeValue: Double, samplePerDay: Int = 2_000) {
         self.riskThreshold = riskThreshold
         self.lifetimeValue = lifetimeValue
+        self.sample = ApplicantSample(perDay: samplePerDay)
     }
 
     mutating func countInvalid(_ table: String, _ reason: String) { invalid["\(table)|\(reason)", default: 0] += 1 }
 
     /// Adds one decision row.
-    public mutating func ingest(_ row: DecisionRow) {
+    ///
+    /// Memory does not grow with the table: approved decisions are not remembered, because outcomes are
+    /// read joined to their decision. Duplicate rows cannot reach here: the primary keys refuse them.
+    /// - Parameters:
+    ///   - row: the decision as stored.
+    ///   - sequence: its `ingest_seq`, which picks the applicants kept for PSI (see ``ApplicantSample``).
+    public mutating func ingest(_ row: DecisionRow, sequence: Int64) {
         let table = "lazarus_decisions"
+        sample.observe(day: ApplicantSample.day(row.decidedAt))
         if let defect = row.defect { return countInvalid(table, defect.rawValue) }
         // Valid rows have every one of these (`defect` checked them).
         let variant = Variant(rawValue: row.variant!)!
         let reason = DecisionReason(rawValue: row.reason!)!
         let approvedFlag = row.approved!
-        let propensity = row.propensity!
-        let score = row.score!
-        guard approved[row.applicationID] == nil, !rejected.contains(row.applicationID) else {
-            return countInvalid(table, "duplicate")
-        }
         let decision = approvedFlag ? "approve" : "reject"
         decisionCounts["\(variant.rawValue)|\(decision)|\(reason.rawValue)", default: 0] += 1
         lastDecision = max(lastDecision ?? row.decidedAt, row.decidedAt)
         firstDecision = min(firstDecision ?? row.decidedAt, row.decidedAt)
-        let f = row.features
-        let features = [
-            f.annualIncome ?? .nan, Double(f.creditHistoryMonths ?? -1), f.debtToIncome ?? .nan,
-            Double(f.creditScore ?? -1), Double(f.age ?? -1),
-        ]
         if variant != .compliance {
             eligible += 1
-            if features.allSatisfy({ $0.isFinite && $0 >= 0 }) { applicants.append((row.decidedAt, score, features)) }
+            let features = Self.featureVector(row.features)
+            if features.allSatisfy({ $0.isFinite && $0 >= 0 }) {
+                sample.offer(
+                    .init(hash: ApplicantSample.hash(sequence), score: row.score!, features: features),
+                    day: ApplicantSample.day(row.decidedAt))
+            }
         }
         if variant == .explore { exploreDecisions += 1 }
         if approvedFlag {
-            // Only explore loans need their features later (the blindness sample): keep the rest small.
-            approved[row.applicationID] = Approved(
-                variant: variant, score: score, propensity: propensity, loanAmount: row.loanAmount ?? 0,
-                decidedAt: row.decidedAt, features: variant == .explore ? features : [])
             approvedCount[variant, default: 0] += 1
             if variant == .explore { explorePrincipal += row.loanAmount ?? 0 }
-        } else {
-            rejected.insert(row.applicationID)
         }
-        if let orphan = orphans.removeValue(forKey: row.applicationID) { ingest(orphan) }
+        if let orphan = orphans.removeValue(forKey: row.applicationID) { ingest(orphan, decision: row) }
     }
 
-    /// Adds one outcome row.
-    public mutating func ingest(_ row: OutcomeRow) {
+    /// The model features of an applicant, in ``features`` order; a missing one is NaN or -1.
+    static func featureVector(_ f: ApplicantFeatures) -> [Double] {
+        [
+            f.annualIncome ?? .nan, Double(f.creditHistoryMonths ?? -1), f.debtToIncome ?? .nan,
+            Double(f.creditScore ?? -1), Double(f.age ?? -1),
+        ]
+    }
+
+    /// Adds one outcome row, with its decision as the store has it now.
+    /// - Parameters:
+    ///   - row: the outcome as stored.
+    ///   - decision: the decision with the same application id, `nil` when there is none (yet).
+    public mutating func ingest(_ row: OutcomeRow, decision: DecisionRow?) {
         let table = "lazarus_outcomes"
         guard let defaulted = row.defaulted else { return countInvalid(table, "null_field") }
         let loss = row.lossAmount ?? 0
         guard loss.isFinite, loss >= 0 else { return countInvalid(table, "negative_amount") }
-        if rejected.contains(row.applicationID) { return countInvalid(table, "rejected_application") }
-        guard var loan = approved[row.applicationID] else {
-            // Perhaps its decision is not read yet: held, and counted as unknown until it comes.
-            if orphans[row.applicationID] != nil { return countInvalid(table, "duplicate") }
-            orphans[row.applicationID] = row
-            return
-        }
-        guard !loan.hasOutcome else { return countInvalid(table, "duplicate") }
-        loan.hasOutcome = true
-        approved[row.applicationID] = loan
-        outcomeCounts["\(loan.variant.rawValue)|\(defaulted ? "defaulted" : "repaid")", default: 0] += 1
-        outcomesMatched[loan.variant, default: 0] += 1
-        let weight = 1 / loan.propensity
+        // Perhaps its decision commits later: held, and counted as unknown until it comes.
+        guard let decision else { return orphans[row.applicationID] = row }
+        guard decision.defect == nil else { return countInvalid(table, "unknown_application") }
+        guard decision.approved == true else { return countInvalid(table, "rejected_application") }
+        let variant = Variant(rawValue: decision.variant!)!
+        let score = decision.score!
+        let propensity = decision.propensity!
+        outcomeCounts["\(variant.rawValue)|\(defaulted ? "defaulted" : "repaid")", default: 0] += 1
+        outcomesMatched[variant, default: 0] += 1
+        let weight = 1 / propensity
         weightSum += weight
         weightSquares += weight * weight
         weightMax = max(weightMax, weight)
-        guard loan.variant == .explore else { return }
-        explorePrincipalSettled += loan.loanAmount
+        guard variant == .explore else { return }
+        explorePrincipalSettled += decision.loanAmount ?? 0
         if defaulted { exploreLosses.append((row.observedAt, loss)) }
-        if loan.score <= riskThreshold {
+        if score <= riskThreshold {
             if !defaulted { goodLoansFound += 1 }
             blindnessSample.append(
                 Labelled(
-                    score: loan.score, propensity: loan.propensity, defaulted: defaulted, decidedAt: loan.decidedAt,
-                    features: loan.features))
+                    score: score, propensity: propensity, defaulted: defaulted, decidedAt: decision.decidedAt,
+                    features: Self.featureVector(decision.features)))
         }
     }
 

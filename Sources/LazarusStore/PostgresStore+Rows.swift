@@ -66,66 +66,104 @@ extension PostgresStore {
         return written
     }
 
+    /// The decision columns with casts that pin the wire types, so a lender's table with, say, bigint
+    /// ages still decodes correctly.
+    static func decisionColumns(_ prefix: String = "") -> String {
+        """
+        \(prefix)application_id::text, \(prefix)decided_at::timestamptz, \(prefix)variant::text,
+        \(prefix)approved::boolean, \(prefix)reason::text, \(prefix)propensity::float8, \(prefix)score::float8,
+        \(prefix)model_version::text, \(prefix)loan_amount::float8, \(prefix)age::int4,
+        \(prefix)annual_income::float8, \(prefix)debt_to_income::float8, \(prefix)credit_score::int4,
+        \(prefix)credit_history_months::int4, \(prefix)recent_bankruptcy::boolean
+        """
+    }
+
+    static let outcomeColumns =
+        "o.application_id::text, o.observed_at::timestamptz, o.defaulted::boolean, o.loss_amount::float8"
+
+    /// Decodes the fifteen columns of ``decisionColumns(_:)``; `nil` when the application id is null
+    /// (no decision on the other side of a join).
+    static func decodeDecision(_ reader: inout PostgresBinaryCopyReader) throws -> DecisionRow? {
+        let applicationID = try reader.text()
+        let decidedAt = try reader.timestamp()
+        let variant = try reader.text()
+        let approved = try reader.bool()
+        let reason = try reader.text()
+        let propensity = try reader.float8()
+        let score = try reader.float8()
+        let modelVersion = try reader.text()
+        let loanAmount = try reader.float8()
+        let features = ApplicantFeatures(
+            age: try reader.int4(), annualIncome: try reader.float8(), debtToIncome: try reader.float8(),
+            creditScore: try reader.int4(), creditHistoryMonths: try reader.int4(),
+            recentBankruptcy: try reader.bool())
+        guard let applicationID else { return nil }
+        guard let decidedAt else { throw Self.nullTime() }
+        return DecisionRow(
+            applicationID: applicationID, decidedAt: decidedAt, variant: variant, approved: approved,
+            reason: reason, propensity: propensity, score: score, modelVersion: modelVersion,
+            loanAmount: loanAmount, features: features)
+    }
+
+    static func decodeOutcome(_ reader: inout PostgresBinaryCopyReader) throws -> OutcomeRow {
+        let applicationID = try reader.text() ?? ""
+        guard let observedAt = try reader.timestamp() else { throw Self.nullTime() }
+        return OutcomeRow(
+            applicationID: applicationID, observedAt: observedAt, defaulted: try reader.bool(),
+            lossAmount: try reader.float8())
+    }
+
     @discardableResult public func streamDecisions(
-        _ query: RowQuery, _ body: (DecisionRow) throws -> Void
+        _ query: RowQuery, sequenced body: (DecisionRow, Int64) throws -> Void
     ) throws -> StreamResult {
-        // Casts pin the wire types, so a lender's table with, say, bigint ages still decodes correctly.
-        let select = """
-            SELECT application_id::text, decided_at::timestamptz, variant::text, approved::boolean, reason::text,
-                propensity::float8, score::float8, model_version::text, loan_amount::float8, age::int4,
-                annual_income::float8, debt_to_income::float8, credit_score::int4, credit_history_months::int4,
-                recent_bankruptcy::boolean, ingest_seq::int8
-            FROM \(Schema.decisions.name)
-            """
-        let filter = query.whereClause(timeColumn: "decided_at", timestamp: Self.literal)
-        return try copyOut(select + filter) { reader in
-            let applicationID = try reader.text() ?? ""
-            guard let decidedAt = try reader.timestamp() else { throw Self.nullTime() }
-            let variant = try reader.text()
-            let approved = try reader.bool()
-            let reason = try reader.text()
-            let propensity = try reader.float8()
-            let score = try reader.float8()
-            let modelVersion = try reader.text()
-            let loanAmount = try reader.float8()
-            let features = ApplicantFeatures(
-                age: try reader.int4(), annualIncome: try reader.float8(), debtToIncome: try reader.float8(),
-                creditScore: try reader.int4(), creditHistoryMonths: try reader.int4(),
-                recentBankruptcy: try reader.bool())
+        let select = "SELECT \(Self.decisionColumns()), ingest_seq::int8 FROM \(Schema.decisions.name)"
+        return try copyOut(select + query.sql(timeColumn: "decided_at", timestamp: Self.literal)) { reader in
+            guard let row = try Self.decodeDecision(&reader) else { throw Self.nullKey() }
             let sequence = try reader.int8()
-            try body(
-                DecisionRow(
-                    applicationID: applicationID, decidedAt: decidedAt, variant: variant, approved: approved,
-                    reason: reason, propensity: propensity, score: score, modelVersion: modelVersion,
-                    loanAmount: loanAmount, features: features))
+            try body(row, sequence ?? 0)
             return sequence
         }
     }
 
     @discardableResult public func streamOutcomes(
-        _ query: RowQuery, _ body: (OutcomeRow) throws -> Void
+        _ query: RowQuery, sequenced body: (OutcomeRow, Int64) throws -> Void
     ) throws -> StreamResult {
-        let select = """
-            SELECT application_id::text, observed_at::timestamptz, defaulted::boolean, loss_amount::float8,
-                ingest_seq::int8
-            FROM \(Schema.outcomes.name)
-            """
-        let filter = query.whereClause(timeColumn: "observed_at", timestamp: Self.literal)
-        return try copyOut(select + filter) { reader in
-            let applicationID = try reader.text() ?? ""
-            guard let observedAt = try reader.timestamp() else { throw Self.nullTime() }
-            let defaulted = try reader.bool()
-            let loss = try reader.float8()
+        let select = "SELECT \(Self.outcomeColumns), o.ingest_seq::int8 FROM \(Schema.outcomes.name) o"
+        return try copyOut(select + query.sql(timeColumn: "o.observed_at", timestamp: Self.literal, prefix: "o.")) {
+            reader in
+            let row = try Self.decodeOutcome(&reader)
             let sequence = try reader.int8()
-            try body(
-                OutcomeRow(applicationID: applicationID, observedAt: observedAt, defaulted: defaulted, lossAmount: loss)
-            )
+            try body(row, sequence ?? 0)
             return sequence
         }
     }
 
+    @discardableResult public func streamOutcomeMatches(
+        _ query: RowQuery, _ body: (OutcomeRow, DecisionRow?, Int64) throws -> Void
+    ) throws -> StreamResult {
+        let filter = query.sql(timeColumn: "o.observed_at", timestamp: Self.literal, prefix: "o.")
+        return try copyOut(Self.outcomeMatches + filter) { reader in
+            let (row, decision, sequence) = try Self.decodeOutcomeMatch(&reader)
+            try body(row, decision, sequence ?? 0)
+            return sequence
+        }
+    }
+
+    static let outcomeMatches = """
+        SELECT \(outcomeColumns), o.ingest_seq::int8, \(decisionColumns("d."))
+        FROM \(Schema.outcomes.name) o LEFT JOIN \(Schema.decisions.name) d ON d.application_id = o.application_id
+        """
+
+    static func decodeOutcomeMatch(
+        _ reader: inout PostgresBinaryCopyReader
+    ) throws -> (OutcomeRow, DecisionRow?, Int64?) {
+        let row = try decodeOutcome(&reader)
+        let sequence = try reader.int8()
+        return (row, try decodeDecision(&reader), sequence)
+    }
+
     /// Streams a query through binary `COPY … TO STDOUT`; `decode` reads one row and returns its sequence.
-    private func copyOut(
+    @discardableResult func copyOut(
         _ select: String, decode: (inout PostgresBinaryCopyReader) throws -> Int64?
     ) throws -> StreamResult {
         var result = StreamResult(rows: 0, lastSequence: nil)
@@ -143,7 +181,11 @@ extension PostgresStore {
         return result
     }
 
-    private static func nullTime() -> StoreError {
+    static func nullKey() -> StoreError {
+        StoreError(.corruptData, "a decision has no application id")
+    }
+
+    static func nullTime() -> StoreError {
         StoreError(.corruptData, "a row has no timestamp")
     }
 }

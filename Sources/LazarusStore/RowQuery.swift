@@ -19,16 +19,22 @@ public struct RowQuery: Sendable, Equatable {
     /// Every row.
     public static let all = RowQuery()
 
-    /// The SQL `WHERE` clause for this query on a table with the given time column.
+    /// The SQL `WHERE` clause for this query on a table with the given time column, and for an
+    /// incremental read an `ORDER BY ingest_seq` (the index serves it), so sequences arrive ascending.
     ///
     /// Values are inlined because PostgreSQL's COPY takes no parameters; they are integers and
     /// timestamps this type formats itself, never user text, so nothing can be injected.
-    func whereClause(timeColumn: String, timestamp: (Timestamp) -> String) -> String {
+    /// - Parameters:
+    ///   - timeColumn: `decided_at` or `observed_at`, with any table prefix.
+    ///   - timestamp: the backend's timestamp literal.
+    ///   - prefix: the table prefix of `ingest_seq` (`o.` in a join).
+    func sql(timeColumn: String, timestamp: (Timestamp) -> String, prefix: String = "") -> String {
         var terms: [String] = []
-        if let afterSequence { terms.append("ingest_seq > \(afterSequence)") }
+        if let afterSequence { terms.append("\(prefix)ingest_seq > \(afterSequence)") }
         if let from { terms.append("\(timeColumn) >= \(timestamp(from))") }
         if let before { terms.append("\(timeColumn) < \(timestamp(before))") }
-        return terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND ")
+        let filter = terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND ")
+        return filter + (afterSequence == nil ? "" : " ORDER BY \(prefix)ingest_seq")
     }
 }
 

@@ -65,43 +65,75 @@ extension SQLiteStore {
     }
 
     @discardableResult public func streamDecisions(
-        _ query: RowQuery, _ body: (DecisionRow) throws -> Void
+        _ query: RowQuery, sequenced body: (DecisionRow, Int64) throws -> Void
     ) throws -> StreamResult {
         let table = Schema.decisions.name
-        let filter = query.whereClause(timeColumn: "decided_at", timestamp: Self.literal)
+        let filter = query.sql(timeColumn: "decided_at", timestamp: Self.literal)
         let select = try connection.prepare(
             "SELECT \(Columns.list(Columns.decision)), ingest_seq FROM \(table)\(filter)")
         var result = StreamResult(rows: 0, lastSequence: nil)
         while try select.step() {
-            let features = ApplicantFeatures(
-                age: try select.int(9), annualIncome: try select.double(10), debtToIncome: try select.double(11),
-                creditScore: try select.int(12), creditHistoryMonths: try select.int(13),
-                recentBankruptcy: try select.bool(14))
-            let row = DecisionRow(
-                applicationID: select.string(0) ?? "", decidedAt: try timestamp(select, 1, table: table),
-                variant: select.string(2), approved: try select.bool(3), reason: select.string(4),
-                propensity: try select.double(5), score: try select.double(6), modelVersion: select.string(7),
-                loanAmount: try select.double(8), features: features)
-            try body(row)
-            result.record(try select.int64(15))
+            let sequence = try select.int64(15)
+            try body(try decision(select, at: 0)!, sequence ?? 0)
+            result.record(sequence)
         }
         return result
     }
 
+    /// Reads the decision columns starting at `first`; `nil` when the application id is null (no
+    /// decision on the other side of a join).
+    func decision(_ select: SQLiteStatement, at first: Int32) throws -> DecisionRow? {
+        guard let applicationID = select.string(first) else { return nil }
+        let features = ApplicantFeatures(
+            age: try select.int(first + 9), annualIncome: try select.double(first + 10),
+            debtToIncome: try select.double(first + 11), creditScore: try select.int(first + 12),
+            creditHistoryMonths: try select.int(first + 13), recentBankruptcy: try select.bool(first + 14))
+        return DecisionRow(
+            applicationID: applicationID, decidedAt: try timestamp(select, first + 1, table: Schema.decisions.name),
+            variant: select.string(first + 2), approved: try select.bool(first + 3), reason: select.string(first + 4),
+            propensity: try select.double(first + 5), score: try select.double(first + 6),
+            modelVersion: select.string(first + 7), loanAmount: try select.double(first + 8), features: features)
+    }
+
+    func outcome(_ select: SQLiteStatement) throws -> OutcomeRow {
+        OutcomeRow(
+            applicationID: select.string(0) ?? "", observedAt: try timestamp(select, 1, table: Schema.outcomes.name),
+            defaulted: try select.bool(2), lossAmount: try select.double(3))
+    }
+
     @discardableResult public func streamOutcomes(
-        _ query: RowQuery, _ body: (OutcomeRow) throws -> Void
+        _ query: RowQuery, sequenced body: (OutcomeRow, Int64) throws -> Void
     ) throws -> StreamResult {
         let table = Schema.outcomes.name
-        let filter = query.whereClause(timeColumn: "observed_at", timestamp: Self.literal)
+        let filter = query.sql(timeColumn: "observed_at", timestamp: Self.literal)
         let select = try connection.prepare(
             "SELECT \(Columns.list(Columns.outcome)), ingest_seq FROM \(table)\(filter)")
         var result = StreamResult(rows: 0, lastSequence: nil)
         while try select.step() {
-            let row = OutcomeRow(
-                applicationID: select.string(0) ?? "", observedAt: try timestamp(select, 1, table: table),
-                defaulted: try select.bool(2), lossAmount: try select.double(3))
-            try body(row)
-            result.record(try select.int64(4))
+            let sequence = try select.int64(4)
+            try body(try outcome(select), sequence ?? 0)
+            result.record(sequence)
+        }
+        return result
+    }
+
+    @discardableResult public func streamOutcomeMatches(
+        _ query: RowQuery, _ body: (OutcomeRow, DecisionRow?, Int64) throws -> Void
+    ) throws -> StreamResult {
+        let filter = query.sql(timeColumn: "o.observed_at", timestamp: Self.literal, prefix: "o.")
+        return try streamOutcomeMatches(TotalsQueries.outcomeJoin + filter, body)
+    }
+
+    /// Runs a query shaped like ``TotalsQueries/outcomeJoin`` and hands each outcome to `body`.
+    @discardableResult func streamOutcomeMatches(
+        _ sql: String, _ body: (OutcomeRow, DecisionRow?, Int64) throws -> Void
+    ) throws -> StreamResult {
+        let select = try connection.prepare(sql)
+        var result = StreamResult(rows: 0, lastSequence: nil)
+        while try select.step() {
+            let sequence = try select.int64(4)
+            try body(try outcome(select), try decision(select, at: 5), sequence ?? 0)
+            result.record(sequence)
         }
         return result
     }

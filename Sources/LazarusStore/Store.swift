@@ -51,25 +51,53 @@ public protocol Store: AnyObject {
     /// - Throws: ``StoreError``.
     func models() throws -> [ModelRecord]
 
-    /// Streams decisions matching a query, in no particular order.
+    /// Streams decisions matching a query with their ingest sequence: ascending for an incremental read
+    /// (`afterSequence` set), in no particular order otherwise.
     /// - Parameters:
     ///   - query: the watermark and time window to read.
-    ///   - body: called once per row; an error it throws stops the read and is rethrown.
+    ///   - body: called once per row with its `ingest_seq`; an error it throws stops the read and is rethrown.
     /// - Returns: how many rows were read and the highest ingest sequence seen (the next watermark).
     /// - Throws: ``StoreError``, or what `body` throws.
     @discardableResult func streamDecisions(
-        _ query: RowQuery, _ body: (DecisionRow) throws -> Void
+        _ query: RowQuery, sequenced body: (DecisionRow, Int64) throws -> Void
     ) throws -> StreamResult
 
-    /// Streams outcomes matching a query (the window applies to `observed_at`), in no particular order.
+    /// Streams outcomes matching a query (the window applies to `observed_at`) with their ingest sequence,
+    /// ascending for an incremental read.
     /// - Parameters:
     ///   - query: the watermark and time window to read.
-    ///   - body: called once per row; an error it throws stops the read and is rethrown.
+    ///   - body: called once per row with its `ingest_seq`; an error it throws stops the read and is rethrown.
     /// - Returns: how many rows were read and the highest ingest sequence seen.
     /// - Throws: ``StoreError``, or what `body` throws.
     @discardableResult func streamOutcomes(
-        _ query: RowQuery, _ body: (OutcomeRow) throws -> Void
+        _ query: RowQuery, sequenced body: (OutcomeRow, Int64) throws -> Void
     ) throws -> StreamResult
+
+    /// Streams outcomes joined to their decision, so a reader needs no memory of the decisions it read.
+    /// - Parameters:
+    ///   - query: the outcomes' watermark and time window.
+    ///   - body: called once per outcome with its decision (`nil` when none has that application id) and
+    ///     the outcome's `ingest_seq`.
+    /// - Returns: how many outcomes were read and the highest ingest sequence seen.
+    /// - Throws: ``StoreError``, or what `body` throws.
+    @discardableResult func streamOutcomeMatches(
+        _ query: RowQuery, _ body: (OutcomeRow, DecisionRow?, Int64) throws -> Void
+    ) throws -> StreamResult
+
+    /// Reads the whole experiment for a cold start in one snapshot, the aggregation done by the database:
+    /// plain rows as group totals, every other row as rows (see ``ExperimentTotals``).
+    /// - Parameters:
+    ///   - samplePerDay: applicants sampled per day for PSI and approval rates.
+    ///   - recentSequences: how many of the newest sequence values to return, to catch late commits.
+    /// - Returns: the totals, with the sequence position they describe.
+    /// - Throws: ``StoreError``.
+    func experimentTotals(samplePerDay: Int, recentSequences: Int64) throws -> ExperimentTotals
+
+    /// Runs `body` in one read-only snapshot of the database, so several reads describe one moment.
+    /// - Parameter body: the reads.
+    /// - Returns: what `body` returns.
+    /// - Throws: ``StoreError``, or what `body` throws.
+    func readSnapshot<T>(_ body: () throws -> T) throws -> T
 
     /// Aggregates the tables on the database side: counts, time ranges, decisions and outcomes by group.
     /// - Returns: the summary.
@@ -97,6 +125,30 @@ public protocol Store: AnyObject {
 extension Store {
     /// Reads the whole budget ledger in id order.
     public func ledger() throws -> [LedgerEntry] { try ledger(afterID: nil) }
+
+    /// Streams decisions matching a query, in no particular order unless incremental.
+    /// - Parameters:
+    ///   - query: the watermark and time window to read.
+    ///   - body: called once per row; an error it throws stops the read and is rethrown.
+    /// - Returns: how many rows were read and the highest ingest sequence seen (the next watermark).
+    /// - Throws: ``StoreError``, or what `body` throws.
+    @discardableResult public func streamDecisions(
+        _ query: RowQuery, _ body: (DecisionRow) throws -> Void
+    ) throws -> StreamResult {
+        try streamDecisions(query, sequenced: { row, _ in try body(row) })
+    }
+
+    /// Streams outcomes matching a query (the window applies to `observed_at`).
+    /// - Parameters:
+    ///   - query: the watermark and time window to read.
+    ///   - body: called once per row; an error it throws stops the read and is rethrown.
+    /// - Returns: how many rows were read and the highest ingest sequence seen.
+    /// - Throws: ``StoreError``, or what `body` throws.
+    @discardableResult public func streamOutcomes(
+        _ query: RowQuery, _ body: (OutcomeRow) throws -> Void
+    ) throws -> StreamResult {
+        try streamOutcomes(query, sequenced: { row, _ in try body(row) })
+    }
 }
 
 /// Opens the store a URL names. The connection is made now; the schema is not touched.

@@ -1,0 +1,87 @@
+import LazarusCore
+
+/// The exporter's whole state: the aggregates and, per table, which ingest sequences were counted.
+///
+/// The first refresh is a cold start: the database aggregates the plain rows and returns the rest
+/// (``ExperimentTotals``). Every later refresh reads only the rows above each table's sequence floor,
+/// skips those already counted, and applies what it read only when every read succeeded, so a failure
+/// halfway leaves the state as it was and the next refresh reads the same rows again.
+public struct ExperimentState: Sendable {
+    /// The aggregates the metrics are rendered from.
+    public private(set) var aggregate: ExperimentAggregate
+    /// Whether the cold start has completed.
+    public private(set) var isStarted = false
+    private var decisionTracker = SequenceTracker()
+    private var outcomeTracker = SequenceTracker()
+
+    /// What one refresh read.
+    public struct Counts: Sendable, Equatable {
+        public var decisions = 0
+        public var outcomes = 0
+        public var coldStart = false
+    }
+
+    /// Creates a state that has read nothing.
+    /// - Parameters:
+    ///   - riskThreshold: production approves scores above this.
+    ///   - lifetimeValue: dollars a good loan is worth.
+    ///   - samplePerDay: eligible applicants kept per day for PSI and shadow approval rates.
+    public init(riskThreshold: Double, lifetimeValue: Double, samplePerDay: Int = 2_000) {
+        aggregate = ExperimentAggregate(
+            riskThreshold: riskThreshold, lifetimeValue: lifetimeValue, samplePerDay: samplePerDay)
+    }
+
+    /// Values held above the sequence floors (bounded by `SequenceTracker.maxHeld`).
+    public var heldSequences: Int { decisionTracker.heldCount + outcomeTracker.heldCount }
+
+    /// Brings the state up to date: a cold start the first time, the new rows after that.
+    /// - Parameters:
+    ///   - source: the store's reads.
+    ///   - now: the current time in seconds, for the sequence trackers' gap timeout.
+    /// - Returns: how many rows were read.
+    /// - Throws: what the source throws; the state is then unchanged.
+    @discardableResult
+    public mutating func refresh(from source: MetricsSource, now: Double) throws -> Counts {
+        guard isStarted else { return try coldStart(from: source) }
+        var decisionTracker = self.decisionTracker
+        var outcomeTracker = self.outcomeTracker
+        var decisions: [(DecisionRow, Int64)] = []
+        var outcomes: [(OutcomeRow, DecisionRow?, Int64)] = []
+        var ledger: [LedgerEntry] = []
+        var models: [ModelRecord] = []
+        try source.snapshot {
+            try source.decisions(decisionTracker.floor ?? .min) { row, sequence in
+                if decisionTracker.admit(sequence) { decisions.append((row, sequence)) }
+            }
+            try source.outcomes(outcomeTracker.floor ?? .min) { row, decision, sequence in
+                if outcomeTracker.admit(sequence) { outcomes.append((row, decision, sequence)) }
+            }
+            ledger = try source.ledger()
+            models = try source.models()
+        }
+        decisions.forEach { aggregate.ingest($0.0, sequence: $0.1) }
+        outcomes.forEach { aggregate.ingest($0.0, decision: $0.1) }
+        aggregate.setLedger(ledger)
+        aggregate.setModels(models)
+        decisionTracker.settle(now: now)
+        outcomeTracker.settle(now: now)
+        self.decisionTracker = decisionTracker
+        self.outcomeTracker = outcomeTracker
+        return Counts(decisions: decisions.count, outcomes: outcomes.count)
+    }
+
+    private mutating func coldStart(from source: MetricsSource) throws -> Counts {
+        let totals = try source.totals(aggregate.sample.perDay, Int64(decisionTracker.maxHeld / 2))
+        let ledger = try source.ledger()
+        let models = try source.models()
+        aggregate.apply(totals)
+        aggregate.setLedger(ledger)
+        aggregate.setModels(models)
+        decisionTracker.start(floor: totals.decisionSequences.floor, recent: totals.decisionSequences.recent)
+        outcomeTracker.start(floor: totals.outcomeSequences.floor, recent: totals.outcomeSequences.recent)
+        isStarted = true
+        return Counts(
+            decisions: totals.decisionGroups.reduce(totals.otherDecisions.count) { $0 + $1.count },
+            outcomes: totals.outcomeGroups.reduce(totals.otherOutcomes.count) { $0 + $1.count }, coldStart: true)
+    }
+}

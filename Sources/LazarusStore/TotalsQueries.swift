@@ -1,0 +1,133 @@
+import LazarusCore
+
+/// The cold start's SQL, for both dialects: the plain-row predicate, the aggregates over it, the rows
+/// outside it, and the per-day applicant sample.
+///
+/// Every statement is plain SQL that SQLite and PostgreSQL both run, apart from the few expressions
+/// below that differ (finite checks, day numbers).
+struct TotalsQueries {
+    let dialect: Schema.Dialect
+    /// Timestamps as SQL literals.
+    let literal: (Timestamp) -> String
+
+    /// `x` is a finite number. PostgreSQL orders NaN above infinity; SQLite stores NaN as NULL.
+    func finite(_ x: String) -> String {
+        switch dialect {
+        case .postgres: "(\(x) > '-Infinity'::float8 AND \(x) < 'Infinity'::float8)"
+        case .sqlite: "(\(x) > -1e999 AND \(x) < 1e999)"
+        }
+    }
+
+    /// The UTC day number of a time column.
+    func day(_ column: String) -> String {
+        switch dialect {
+        case .postgres: "floor(extract(epoch FROM \(column)) / 86400)::int8"
+        case .sqlite: "CAST(julianday(substr(\(column), 1, 10)) - 2440587.5 AS INTEGER)"
+        }
+    }
+
+    /// Boolean true in a comparison.
+    var yes: String { dialect == .postgres ? "true" : "1" }
+
+    /// The sampling hash of `ingest_seq`; the same arithmetic as `ApplicantSample.hash`.
+    static let hash = "(((ingest_seq % 2147483648) * 1103515245 + 12345) % 2147483648)"
+
+    /// A valid exploit or compliance decision: stricter than `DecisionRow.defect == nil`, never looser.
+    func plainDecision(_ d: String) -> String {
+        let reasons = DecisionReason.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return """
+            (\(d)variant IN ('exploit', 'compliance') AND \(d)approved IS NOT NULL AND \(d)reason IN (\(reasons))
+            AND \(d)propensity >= 0 AND \(d)propensity <= 1 AND \(finite("\(d)score"))
+            AND NOT (\(d)approved = \(yes) AND \(d)propensity = 0)
+            AND (\(d)loan_amount IS NULL OR (\(d)loan_amount >= 0 AND \(finite("\(d)loan_amount")))))
+            """
+    }
+
+    /// A plain outcome: of a plain approved decision, with a known result and a sound loss.
+    var plainOutcome: String {
+        """
+        (\(plainDecision("d.")) AND d.approved = \(yes) AND o.defaulted IS NOT NULL
+        AND (o.loss_amount IS NULL OR (o.loss_amount >= 0 AND \(finite("o.loss_amount")))))
+        """
+    }
+
+    var decisionGroups: String {
+        """
+        SELECT variant, approved, reason, count(*), \(timeValue("min(decided_at)")), \(timeValue("max(decided_at)"))
+        FROM lazarus_decisions WHERE \(plainDecision("")) GROUP BY variant, approved, reason
+        """
+    }
+
+    var outcomeGroups: String {
+        """
+        SELECT d.variant, o.defaulted, count(*), sum(1 / d.propensity), sum(1 / (d.propensity * d.propensity)),
+            max(1 / d.propensity)
+        FROM lazarus_outcomes o JOIN lazarus_decisions d ON d.application_id = o.application_id
+        WHERE \(plainOutcome) GROUP BY d.variant, o.defaulted
+        """
+    }
+
+    var dayRange: String {
+        "SELECT \(timeValue("min(decided_at)")), \(timeValue("max(decided_at)")) FROM lazarus_decisions"
+    }
+
+    /// A time column as the backend's decoders read it: epoch microseconds on PostgreSQL, text on SQLite.
+    func timeValue(_ expression: String) -> String {
+        dialect == .postgres ? PostgresStore.micros(expression) : expression
+    }
+
+    /// The filter of the decisions outside the plain predicate (a null predicate counts as outside).
+    var otherDecisions: String {
+        " WHERE NOT COALESCE(\(plainDecision("")), \(dialect == .postgres ? "false" : "0"))"
+    }
+
+    /// The filter of the outcomes (aliased `o`, joined to decisions `d`) outside the plain predicate.
+    var otherOutcomes: String {
+        " WHERE NOT COALESCE(\(plainOutcome), \(dialect == .postgres ? "false" : "0"))"
+    }
+
+    /// Outcome columns, sequence, then the decision's columns (null when there is no decision).
+    static let outcomeJoin = """
+        SELECT \(Columns.outcome.map { "o.\($0)" }.joined(separator: ", ")), o.ingest_seq,
+            \(Columns.decision.map { "d.\($0)" }.joined(separator: ", "))
+        FROM lazarus_outcomes o LEFT JOIN lazarus_decisions d ON d.application_id = o.application_id
+        """
+
+    /// The `perDay` smallest hashes of each day's plain, eligible applicants with sound features, on the
+    /// days in the first and the last seven days of `days`.
+    func sample(days: ClosedRange<Int64>, perDay: Int) -> String {
+        let micros = Timestamp.microsecondsPerDay
+        let referenceEnd = Timestamp(microseconds: (days.lowerBound + 7) * micros)
+        let recentStart = Timestamp(microseconds: (days.upperBound - 6) * micros)
+        let features = ["annual_income", "credit_history_months", "debt_to_income", "credit_score", "age"]
+        let sound = features.map { "\($0) >= 0 AND \(finite($0))" }.joined(separator: " AND ")
+        return """
+            SELECT day, h, score, \(features.joined(separator: ", ")) FROM (
+                SELECT \(day("decided_at")) AS day, \(Self.hash) AS h, score, \(features.joined(separator: ", ")),
+                    row_number() OVER (PARTITION BY \(day("decided_at")) ORDER BY \(Self.hash)) AS pick
+                FROM lazarus_decisions
+                WHERE \(plainDecision("")) AND variant = 'exploit' AND \(sound) AND ingest_seq IS NOT NULL
+                    AND (decided_at < \(literal(referenceEnd)) OR decided_at >= \(literal(recentStart)))
+            ) ranked WHERE pick <= \(perDay)
+            """
+    }
+
+    /// The lowest and highest sequence of a table.
+    static func sequenceRange(_ table: String) -> String {
+        "SELECT min(ingest_seq), max(ingest_seq) FROM \(table)"
+    }
+
+    /// The sequences above a floor.
+    static func sequences(_ table: String, above floor: Int64) -> String {
+        "SELECT ingest_seq FROM \(table) WHERE ingest_seq > \(floor)"
+    }
+}
+
+extension TotalsQueries {
+    /// The UTC day number of a timestamp (floor division, also before 1970).
+    static func day(_ t: Timestamp) -> Int64 {
+        let perDay = Timestamp.microsecondsPerDay
+        let micros = t.microseconds
+        return micros >= 0 ? micros / perDay : (micros + 1) / perDay - 1
+    }
+}
