@@ -16,6 +16,8 @@ final class RefreshWorker: @unchecked Sendable {
     private let logger: Logger
     private var store: (any Store)?
     private var state: ExperimentState
+    private var body = ""
+    private var renderedRevision = -1
     private var status = RefreshStatus(up: false, lastRefresh: nil, duration: nil)
     private var ready = false
     /// What scrapes serve: published at the end of each refresh, readable while the next one runs.
@@ -88,7 +90,15 @@ final class RefreshWorker: @unchecked Sendable {
             let message = (error as? UserFacingError)?.message ?? "\(error)"
             logger.warning("refresh failed", metadata: ["error": "\(message)", "retry_in_seconds": "\(backoff / 2)"])
         }
-        let text = ready ? Exposition.render(state.aggregate.families(status)) : Exposition.render([Self.down])
+        // The tables' families are rendered again only when a refresh changed them: an idle scrape renders
+        // three lines, however large the experiment.
+        if ready, renderedRevision != state.revision {
+            body = Exposition.render(state.aggregate.dataFamilies())
+            renderedRevision = state.revision
+        }
+        let text =
+            ready
+            ? Exposition.render(ExperimentAggregate.statusFamilies(status)) + body : Exposition.render([Self.down])
         published.withLock { $0 = (text, ready) }
     }
 }

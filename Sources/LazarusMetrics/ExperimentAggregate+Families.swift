@@ -19,7 +19,12 @@ public struct RefreshStatus: Sendable, Equatable {
 extension ExperimentAggregate {
     /// Every metric family of the design's contract, with fixed label sets (zero where known to exist).
     public func families(_ status: RefreshStatus) -> [MetricFamily] {
-        var families: [MetricFamily] = [
+        Self.statusFamilies(status) + dataFamilies()
+    }
+
+    /// The exporter's own three families, which change at every refresh.
+    public static func statusFamilies(_ status: RefreshStatus) -> [MetricFamily] {
+        [
             .init(
                 "lazarus_up", .gauge, "1 when the last refresh from the store succeeded, 0 otherwise.",
                 [.init(status.up ? 1 : 0)]),
@@ -30,9 +35,15 @@ extension ExperimentAggregate {
             .init(
                 "lazarus_refresh_duration_seconds", .gauge, "How long the last refresh took.",
                 status.duration.map { [.init($0)] } ?? []),
+        ]
+    }
+
+    /// The families computed from the tables, which change only when a refresh read something.
+    public func dataFamilies() -> [MetricFamily] {
+        var families: [MetricFamily] = [
             .init(
                 "lazarus_invalid_rows", .gauge, "Rows skipped as invalid, by table and reason.",
-                Self.invalidReasons.map { .init([("table", $0.0), ("reason", $0.1)], invalidCount($0.0, $0.1)) }),
+                Self.invalidReasons.map { .init([("table", $0.0), ("reason", $0.1)], invalidCount($0.0, $0.1)) })
         ]
         families += decisionFamilies()
         families += budgetFamilies()

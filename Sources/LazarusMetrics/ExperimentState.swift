@@ -11,8 +11,12 @@ public struct ExperimentState: Sendable {
     public private(set) var aggregate: ExperimentAggregate
     /// Whether the cold start has completed.
     public private(set) var isStarted = false
+    /// Goes up whenever a refresh changed the aggregates, so a renderer can reuse its last text.
+    public private(set) var revision = 0
     private var decisionTracker = SequenceTracker()
     private var outcomeTracker = SequenceTracker()
+    private var lastLedger: [LedgerEntry] = []
+    private var lastModels: [ModelRecord] = []
 
     /// What one refresh read.
     public struct Counts: Sendable, Equatable {
@@ -59,10 +63,12 @@ public struct ExperimentState: Sendable {
             ledger = try source.ledger()
             models = try source.models()
         }
+        if !decisions.isEmpty || !outcomes.isEmpty || ledger != lastLedger || models != lastModels { revision += 1 }
         decisions.forEach { aggregate.ingest($0.0, sequence: $0.1) }
         outcomes.forEach { aggregate.ingest($0.0, decision: $0.1) }
         aggregate.setLedger(ledger)
         aggregate.setModels(models)
+        (lastLedger, lastModels) = (ledger, models)
         decisionTracker.settle(now: now)
         outcomeTracker.settle(now: now)
         self.decisionTracker = decisionTracker
@@ -77,6 +83,8 @@ public struct ExperimentState: Sendable {
         aggregate.apply(totals)
         aggregate.setLedger(ledger)
         aggregate.setModels(models)
+        (lastLedger, lastModels) = (ledger, models)
+        revision += 1
         decisionTracker.start(floor: totals.decisionSequences.floor, recent: totals.decisionSequences.recent)
         outcomeTracker.start(floor: totals.outcomeSequences.floor, recent: totals.outcomeSequences.recent)
         isStarted = true

@@ -2,10 +2,10 @@ import Foundation
 import LazarusCore
 import LazarusMetrics
 import LazarusSimulation
-import LazarusStore
 import Testing
 
 @testable import LazarusExporter
+@testable import LazarusStore
 
 @Suite("Exporter state against real stores")
 struct ExperimentStateStoreTests {
@@ -189,5 +189,52 @@ struct ExperimentStateStoreTests {
                 abs(actual - expected) <= 1e-9 * max(1, abs(expected)), "\(name) \(labels): \(actual) vs \(expected)")
         }
         #expect(try scratch.number("SELECT count(*) FROM \(join) WHERE d.variant = 'explore'") > 100)
+    }
+
+    @Test(
+        "a row whose transaction commits after a later one is counted once; a rolled-back value is stepped over",
+        .enabled(if: Backend.postgresURL != nil))
+    func outOfOrderCommit() throws {
+        let scratch = try ScratchDatabase(.postgres)
+        let slow = try scratch.postgresConnection()
+        let fast = try scratch.postgresConnection()
+        func insert(_ connection: PostgresConnection, _ id: String) throws {
+            try connection.execute(
+                """
+                INSERT INTO lazarus_decisions (application_id, decided_at, variant, approved, reason, propensity, score)
+                VALUES ('\(id)', now(), 'exploit', true, 'MODEL_QUALIFIED', 1, 0.9)
+                """)
+        }
+        var state = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500)
+        try state.refresh(from: .store(scratch.store), now: 0)  // cold start on empty tables
+        try insert(fast, "first")
+        try slow.execute("BEGIN")
+        try insert(slow, "slow")  // takes the next identity value, commits last
+        try insert(fast, "after")
+        try state.refresh(from: .store(scratch.store), now: 1)
+        func approved() -> Double? {
+            state.aggregate.families(Self.status).first { $0.name == "lazarus_decisions_total" }?.samples.first {
+                $0.labels.contains { $0.1 == "MODEL_QUALIFIED" }
+            }?.value
+        }
+        #expect(approved() == 2)
+        #expect(state.heldSequences == 1)  // "after", above the open gap
+        try slow.execute("COMMIT")
+        try state.refresh(from: .store(scratch.store), now: 2)
+        #expect(approved() == 3)
+        try state.refresh(from: .store(scratch.store), now: 3)
+        #expect(approved() == 3)
+        #expect(state.heldSequences == 0)
+        // A rolled-back insert leaves a value that never commits: held behind until the gap times out.
+        try slow.execute("BEGIN")
+        try insert(slow, "never")
+        try slow.execute("ROLLBACK")
+        try insert(fast, "later")
+        try state.refresh(from: .store(scratch.store), now: 10)
+        #expect(approved() == 4)
+        #expect(state.heldSequences == 1)
+        try state.refresh(from: .store(scratch.store), now: 10 + SequenceTracker().gapTimeout)
+        #expect(state.heldSequences == 0)
+        #expect(approved() == 4)
     }
 }

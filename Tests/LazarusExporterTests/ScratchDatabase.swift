@@ -43,6 +43,11 @@ final class ScratchDatabase {
 
     deinit { cleanup() }
 
+    /// A second, independent PostgreSQL connection to the same schema, as another writer would have.
+    func postgresConnection() throws -> PostgresConnection {
+        try PostgresConnection(uri: String(url))
+    }
+
     /// One number from raw SQL, as an independent reader would compute it.
     func number(_ sql: String) throws -> Double {
         switch store {
