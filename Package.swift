@@ -22,6 +22,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // C libraries, each behind a system-library target.
@@ -41,12 +46,20 @@ let package = Package(
         .target(name: "LazarusSimulation", dependencies: ["LazarusCore"], swiftSettings: strict),
         // The cost-of-knowledge metrics: aggregates and the Prometheus text format. Pure.
         .target(name: "LazarusMetrics", dependencies: ["LazarusCore"], swiftSettings: strict),
-        // The exporter's HTTP side: refresh coordination and the routes, on Hummingbird 2.
+        // The exporter's HTTP side: refresh coordination and the routes, on Hummingbird 2; optional TLS and
+        // basic auth from a web config file in the Prometheus exporter-toolkit format.
         .target(
             name: "LazarusExporter",
             dependencies: [
                 "LazarusCore", "LazarusStore", "LazarusMetrics", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
         // The weekly shadow-mode report: numbers from the causal engine, pages drawn with Cairo.

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import LazarusCore
 import LazarusMetrics
 import LazarusStore
@@ -14,9 +16,12 @@ public struct ExporterServer: Sendable {
     public var refreshInterval: Double
     public var riskThreshold: Double
     public var lifetimeValue: Double
+    /// TLS, basic auth and extra headers from `--web.config.file`; the default serves plain HTTP to anyone.
+    public var webConfig: WebConfig
 
     public init(
-        store: StoreURL, host: String, port: Int, refreshInterval: Double, riskThreshold: Double, lifetimeValue: Double
+        store: StoreURL, host: String, port: Int, refreshInterval: Double, riskThreshold: Double, lifetimeValue: Double,
+        webConfig: WebConfig = WebConfig()
     ) {
         self.store = store
         self.host = host
@@ -24,6 +29,7 @@ public struct ExporterServer: Sendable {
         self.refreshInterval = refreshInterval
         self.riskThreshold = riskThreshold
         self.lifetimeValue = lifetimeValue
+        self.webConfig = webConfig
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
@@ -35,6 +41,9 @@ public struct ExporterServer: Sendable {
             url: store, riskThreshold: riskThreshold, lifetimeValue: lifetimeValue, logger: logger)
         let coordinator = ScrapeCoordinator(worker: worker)
         let router = Router()
+        // Middleware covers only the routes added after it: these come first. Headers outermost, so 401s get them.
+        if !webConfig.headers.isEmpty { router.add(middleware: ResponseHeadersMiddleware(headers: webConfig.headers)) }
+        if !webConfig.users.isEmpty { router.add(middleware: BasicAuthMiddleware(users: webConfig.users)) }
         router.get("metrics") { request, _ -> Response in
             // Prometheus says how long it will wait; answer within it, less a margin for the response.
             let timeout = request.headers[Self.scrapeTimeout].flatMap { Double($0) } ?? 10.5
@@ -57,9 +66,16 @@ public struct ExporterServer: Sendable {
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: Self.landingPage)))
         }
+        var server = HTTPServerBuilder.http1()
+        if let tls = webConfig.tls {
+            server = try .tls(.http1(), tlsConfiguration: tls.configuration)
+            logger.info("serving HTTPS", metadata: ["basic_auth_users": "\(webConfig.users.count)"])
+        } else if !webConfig.users.isEmpty {
+            logger.warning("basic auth without TLS: passwords cross the network in clear")
+        }
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "lazarus-exporter"),
-            logger: logger)
+            router: router, server: server,
+            configuration: .init(address: .hostname(host, port: port), serverName: "lazarus-exporter"), logger: logger)
         let interval = refreshInterval
         let refresher = Task {
             while !Task.isCancelled {

@@ -20,6 +20,8 @@ struct LazarusExporterCommand: AsyncParsableCommand {
             since the last one, within the scrape deadline (X-Prometheus-Scrape-Timeout-Seconds less 0.5 s);
             a refresh that cannot finish in time leaves the last complete snapshot served. LAZARUS_LOG_LEVEL
             sets the log level (debug logs one line per refresh).
+            --web.config.file (or LAZARUS_WEB_CONFIG_FILE) turns on TLS and basic auth: a YAML file in the
+            Prometheus exporter-toolkit format, checked at start. It protects every path, /healthz included.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -30,6 +32,14 @@ struct LazarusExporterCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds between background refreshes.")
     var refreshInterval: Double = 15
+
+    @Option(
+        name: .customLong("web.config.file"),
+        help: ArgumentHelp(
+            "Web config in the exporter-toolkit format: TLS, basic auth with bcrypt hashes, response headers"
+                + " (default: $LAZARUS_WEB_CONFIG_FILE, else plain HTTP, open).",
+            valueName: "path"))
+    var webConfigFile: String?
 
     @Flag(help: "Print one exposition to stdout and exit (for the node_exporter textfile collector).")
     var once = false
@@ -42,26 +52,29 @@ struct LazarusExporterCommand: AsyncParsableCommand {
             guard refreshInterval.isFinite, refreshInterval > 0 else {
                 throw CommandLineError("--refresh-interval must be a positive number of seconds")
             }
+            // A web config that cannot be used stops the exporter here, before it listens: never a silent plain HTTP.
+            let webConfig =
+                try (webConfigFile ?? environment["LAZARUS_WEB_CONFIG_FILE"]).map(WebConfig.init(contentsOfFile:))
+                ?? WebConfig()
             // Fail fast on a bad URL; an unreachable database is not fatal: it is retried, with lazarus_up 0.
             let url = try store.url(environment)
             try await ExporterServer(
                 store: url, host: host, port: port, refreshInterval: refreshInterval,
-                riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV
+                riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV, webConfig: webConfig
             ).run()
             return
         }
         let target = try store.open(environment)
         try target.verifySchema()
-        var aggregate = ExperimentAggregate(
-            riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV)
+        var state = ExperimentState(riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV)
         let clock = ContinuousClock()
         let start = clock.now
-        _ = try aggregate.refresh(from: .store(target), watermarks: Watermarks())
+        try state.refresh(from: .store(target), now: Date().timeIntervalSince1970)
         let elapsed = (clock.now - start).components
         let status = RefreshStatus(
             up: true, lastRefresh: Date().timeIntervalSince1970,
             duration: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
-        print(Exposition.render(aggregate.families(status)), terminator: "")
+        print(Exposition.render(state.aggregate.families(status)), terminator: "")
     }
 }
 
@@ -75,15 +88,5 @@ extension LazarusExporterCommand {
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw CommandLineError("--listen must be HOST:PORT, got '\(text)'") }
         return (host, port)
-    }
-}
-
-extension MetricsSource {
-    /// Incremental reads on a store's ingest sequences.
-    static func store(_ store: any Store) -> MetricsSource {
-        MetricsSource(
-            decisions: { after, body in try store.streamDecisions(RowQuery(afterSequence: after), body).lastSequence },
-            outcomes: { after, body in try store.streamOutcomes(RowQuery(afterSequence: after), body).lastSequence },
-            ledger: { try store.ledger() }, models: { try store.models() })
     }
 }
