@@ -1,37 +1,48 @@
-import Synchronization
+/// What the coordinator drives: a refresh, and the snapshot it leaves to serve.
+protocol SnapshotRefresher: Sendable {
+    /// Brings the snapshot up to date.
+    func refresh() async
+    /// What to serve now, and whether the cold start has completed; never waits for a refresh.
+    func snapshot() -> (text: String, ready: Bool)
+}
+
+extension RefreshWorker: SnapshotRefresher {}
 
 /// Shares one refresh between concurrent scrapes and bounds how long a scrape waits for it.
+///
+/// Scrapes wait as continuations resumed either by the refresh finishing or by one ticker that expires
+/// deadlines every `tick`. No timer is made per scrape: a cancelled `Task.sleep` keeps its timer until
+/// its deadline, which under 20,000 scrapes a second with a 10 s deadline held hundreds of megabytes.
 actor ScrapeCoordinator {
-    private let worker: RefreshWorker
-    private var inFlight: Task<Void, Never>?
-
-    init(worker: RefreshWorker) {
-        self.worker = worker
+    private struct Waiter {
+        var deadline: ContinuousClock.Instant
+        var continuation: CheckedContinuation<Void, Never>
     }
+
+    private let worker: any SnapshotRefresher
+    private let tick: Duration
+    private var inFlight: Task<Void, Never>?
+    private var waiters: [Int: Waiter] = [:]
+    private var nextWaiter = 0
+    private var ticker: Task<Void, Never>?
+
+    init(worker: any SnapshotRefresher, tick: Duration = .milliseconds(25)) {
+        self.worker = worker
+        self.tick = tick
+    }
+
+    deinit { ticker?.cancel() }
 
     /// Starts a refresh unless one is running, waits for it at most `deadline`, and returns what to serve:
     /// the fresh snapshot if the refresh finished in time, the last complete one otherwise.
     func scrape(deadline: Duration) async -> (text: String, ready: Bool) {
-        let refresh = currentRefresh()
-        // Whichever comes first: the refresh or the deadline. (A task group would wait for both: awaiting
-        // a task's value cannot be cancelled.)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let first = Mutex(true)
-            let resume = { @Sendable in
-                if first.withLock({ was in
-                    defer { was = false }; return was
-                }) {
-                    continuation.resume()
-                }
-            }
-            Task {
-                await refresh.value
-                resume()
-            }
-            Task {
-                try? await Task.sleep(for: deadline)
-                resume()
-            }
+        startTicker()
+        _ = currentRefresh()
+        let id = nextWaiter
+        nextWaiter += 1
+        // The body runs on this actor before any other of its work, so the refresh cannot finish unseen.
+        await withCheckedContinuation { continuation in
+            waiters[id] = Waiter(deadline: .now + deadline, continuation: continuation)
         }
         return worker.snapshot()
     }
@@ -53,5 +64,27 @@ actor ScrapeCoordinator {
 
     private func finished() {
         inFlight = nil
+        let done = waiters
+        waiters = [:]
+        done.values.forEach { $0.continuation.resume() }
+    }
+
+    private func startTicker() {
+        guard ticker == nil else { return }
+        ticker = Task { [weak self, tick] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: tick)
+                await self?.expire()
+            }
+        }
+    }
+
+    /// Answers the scrapes whose deadline has passed with the last complete snapshot.
+    private func expire() {
+        let now = ContinuousClock.now
+        for (id, waiter) in waiters where waiter.deadline <= now {
+            waiters[id] = nil
+            waiter.continuation.resume()
+        }
     }
 }

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// The files in `dashboards/`, checked against the real exporter: promtool's checks and unit tests, and
+/// every panel's query answered by a real Prometheus scraping a real exporter with the rules loaded.
+@Suite("dashboards and rules", .serialized)
+struct DashboardTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let dashboards = repository.appendingPathComponent("dashboards")
+    static let hasPrometheus =
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus")
+        && FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")
+
+    /// A simulated store with outcomes (they come 14 to 42 days after the loan) and one decision that breaks
+    /// the contract, so that every panel has something to show.
+    static func store(in directory: TemporaryDirectory) throws -> String {
+        let store = directory.store()
+        let sim = try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "20000", "--days", "40"])
+        #expect(sim.status == 0, "\(sim.stderr)")
+        let bad = """
+            INSERT INTO lazarus_decisions (application_id, decided_at, variant, ingest_seq)
+            VALUES ('bad-1', '2026-09-25T00:00:00.000000Z', 'mystery', 999999);
+            """
+        let sqlite = try Tool(name: "/usr/bin/sqlite3").runAbsolute([String(store.dropFirst("sqlite:".count)), bad])
+        #expect(sqlite.status == 0, "\(sqlite.stderr)")
+        return store
+    }
+
+    @Test(
+        "check.sh passes on a real exposition: promtool checks, rule unit tests, names and layout",
+        .enabled(if: hasPrometheus))
+    func checkScript() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Self.store(in: directory)
+        let once = try Tool(name: "lazarus-exporter").run(["--once", "--store", store])
+        #expect(once.status == 0)
+        let exposition = directory.url.appendingPathComponent("scrape.prom")
+        try once.stdout.write(to: exposition, atomically: true, encoding: .utf8)
+        let check = try Tool(name: "/bin/bash").runAbsolute([
+            Self.dashboards.appendingPathComponent("check.sh").path, exposition.path,
+        ])
+        #expect(check.status == 0, "\(check.stdout.suffix(2000))\n\(check.stderr)")
+        #expect(check.stdout.contains("All dashboard checks passed"))
+        #expect(check.stdout.contains("OK: 12 alerts"), "the runbook anchors must be README headings")
+    }
+
+    /// Every PromQL expression of the dashboard's panels, with Grafana's variables filled in.
+    static func panelQueries() throws -> [(title: String, expr: String)] {
+        let data = try Data(contentsOf: dashboards.appendingPathComponent("cost-of-knowledge.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let panels = try #require(json["panels"] as? [[String: Any]])
+        return panels.flatMap { panel -> [(String, String)] in
+            let targets = panel["targets"] as? [[String: Any]] ?? []
+            return targets.compactMap { target in
+                guard let expr = target["expr"] as? String else { return nil }
+                let filled = expr.replacingOccurrences(of: "$__rate_interval", with: "10s")
+                    .replacingOccurrences(of: "$job", with: "lazarus").replacingOccurrences(
+                        of: "$epsilon", with: "0.01")
+                return (panel["title"] as? String ?? "?", filled)
+            }
+        }
+    }
+
+    @Test(
+        "a real Prometheus with the rules loaded answers every panel's query from a real exporter",
+        .enabled(if: hasPrometheus))
+    func everyPanelHasData() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Self.store(in: directory)
+        let exporter = try LazarusExporterServerTests.Running(store: store, directory: directory)
+        #expect(try exporter.waitReady())
+        let promPort = try LazarusExporterServerTests.Running.freePort()
+        let config = directory.url.appendingPathComponent("prometheus.yml")
+        try """
+        global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
+        rule_files:
+          - \(Self.dashboards.appendingPathComponent("lazarus-rules.yml").path)
+          - \(Self.dashboards.appendingPathComponent("lazarus-alerts.yml").path)
+        scrape_configs:
+          - job_name: lazarus
+            static_configs: [{targets: ['127.0.0.1:\(exporter.port)']}]
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let prometheus = Process()
+        prometheus.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
+        prometheus.arguments = [
+            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.url.path)/tsdb",
+            "--web.listen-address=127.0.0.1:\(promPort)",
+        ]
+        prometheus.standardOutput = FileHandle.nullDevice
+        prometheus.standardError = FileHandle.nullDevice
+        try prometheus.run()
+        defer {
+            prometheus.terminate()
+            prometheus.waitUntilExit()
+        }
+        func query(_ expr: String) -> String {
+            (try? Tool(name: "/usr/bin/curl").runAbsolute([
+                "-s", "-m", "5", "-G", "--data-urlencode", "query=\(expr)",
+                "http://127.0.0.1:\(promPort)/api/v1/query",
+            ]).stdout) ?? ""
+        }
+        // New decisions while Prometheus watches (after its first scrape), so that the rates over recent
+        // windows have something; one day of them, so the newest decision is still weeks old.
+        for _ in 0..<60 where !query("lazarus_up").contains("\"result\":[{") { Thread.sleep(forTimeInterval: 0.5) }
+        Thread.sleep(forTimeInterval: 1.5)
+        let append = try Tool(name: "lazarus-sim").run([
+            "--store", store, "--append", "--applications", "2000", "--days", "1",
+        ])
+        #expect(append.status == 0, "\(append.stderr)")
+        let queries = try Self.panelQueries()
+        #expect(queries.count >= 30)
+        var missing = queries
+        // Rates need two scrapes and rules an evaluation: ask again until every query answers, for 30 s.
+        for _ in 0..<60 where !missing.isEmpty {
+            Thread.sleep(forTimeInterval: 0.5)
+            missing = missing.filter { !query($0.expr).contains("\"result\":[{") }
+        }
+        #expect(missing.isEmpty, "panels without data: \(missing.map { "\($0.title): \($0.expr)" })")
+        // And the alert rules were loaded and evaluated: the simulated decisions are weeks old.
+        var alerts = ""
+        for _ in 0..<20 where !alerts.contains("LazarusNoNewDecisions") {
+            Thread.sleep(forTimeInterval: 0.5)
+            alerts = query("ALERTS{alertname=\"LazarusNoNewDecisions\"}")
+        }
+        #expect(alerts.contains("LazarusNoNewDecisions"), "\(alerts)")
+    }
+}
