@@ -2,15 +2,7 @@ import LazarusCore
 
 extension PostgresStore {
     public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
-        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        do {
-            let result = try body()
-            try connection.execute("COMMIT")
-            return result
-        } catch {
-            _ = try? connection.execute("ROLLBACK")
-            throw error
-        }
+        try inTransaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
     public func experimentTotals(samplePerDay: Int, recentSequences: Int64) throws -> ExperimentTotals {

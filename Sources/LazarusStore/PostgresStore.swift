@@ -20,8 +20,11 @@ public final class PostgresStore: Store {
     @discardableResult public func verifySchema() throws -> Int { try verifyExistingSchema() }
 
     /// Runs `body` in a transaction, rolling back if it throws.
-    @discardableResult func inTransaction<T>(_ body: () throws -> T) throws -> T {
-        try connection.execute("BEGIN")
+    /// - Parameters:
+    ///   - begin: the statement that opens it (a read-only snapshot is opened differently).
+    ///   - body: the work.
+    @discardableResult func inTransaction<T>(begin: String = "BEGIN", _ body: () throws -> T) throws -> T {
+        try connection.execute(begin)
         do {
             let result = try body()
             try connection.execute("COMMIT")

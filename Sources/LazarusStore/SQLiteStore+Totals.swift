@@ -3,15 +3,7 @@ import LazarusCore
 extension SQLiteStore {
     public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
         // A deferred transaction: its first read fixes the snapshot, and in WAL mode it blocks no writer.
-        try connection.execute("BEGIN DEFERRED")
-        do {
-            let result = try body()
-            try connection.execute("COMMIT")
-            return result
-        } catch {
-            _ = try? connection.execute("ROLLBACK")
-            throw error
-        }
+        try inTransaction(begin: "BEGIN DEFERRED", body)
     }
 
     public func experimentTotals(samplePerDay: Int, recentSequences: Int64) throws -> ExperimentTotals {

@@ -24,9 +24,12 @@ public final class SQLiteStore: Store {
 
     @discardableResult public func verifySchema() throws -> Int { try verifyExistingSchema() }
 
-    /// Runs `body` in an immediate (write-locking) transaction, rolling back if it throws.
-    @discardableResult func inTransaction<T>(_ body: () throws -> T) throws -> T {
-        try connection.execute("BEGIN IMMEDIATE")
+    /// Runs `body` in a transaction, by default an immediate (write-locking) one, rolling back if it throws.
+    /// - Parameters:
+    ///   - begin: the statement that opens it (a read-only snapshot is opened differently).
+    ///   - body: the work.
+    @discardableResult func inTransaction<T>(begin: String = "BEGIN IMMEDIATE", _ body: () throws -> T) throws -> T {
+        try connection.execute(begin)
         do {
             let result = try body()
             try connection.execute("COMMIT")

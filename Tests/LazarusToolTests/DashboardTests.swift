@@ -70,39 +70,19 @@ struct DashboardTests {
         let store = try Self.store(in: directory)
         let exporter = try LazarusExporterServerTests.Running(store: store, directory: directory)
         #expect(try exporter.waitReady())
-        let promPort = try LazarusExporterServerTests.Running.freePort()
-        let config = directory.url.appendingPathComponent("prometheus.yml")
-        try """
-        global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
-        rule_files:
-          - \(Self.dashboards.appendingPathComponent("lazarus-rules.yml").path)
-          - \(Self.dashboards.appendingPathComponent("lazarus-alerts.yml").path)
-        scrape_configs:
-          - job_name: lazarus
-            static_configs: [{targets: ['127.0.0.1:\(exporter.port)']}]
-        """.write(to: config, atomically: true, encoding: .utf8)
-        let prometheus = Process()
-        prometheus.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
-        prometheus.arguments = [
-            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.url.path)/tsdb",
-            "--web.listen-address=127.0.0.1:\(promPort)",
-        ]
-        prometheus.standardOutput = FileHandle.nullDevice
-        prometheus.standardError = FileHandle.nullDevice
-        try prometheus.run()
-        defer {
-            prometheus.terminate()
-            prometheus.waitUntilExit()
-        }
-        func query(_ expr: String) -> String {
-            (try? Tool(name: "/usr/bin/curl").runAbsolute([
-                "-s", "-m", "5", "-G", "--data-urlencode", "query=\(expr)",
-                "http://127.0.0.1:\(promPort)/api/v1/query",
-            ]).stdout) ?? ""
-        }
+        let dashboards = Self.dashboards.path
+        let prometheus = try RunningPrometheus(
+            config: """
+                global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
+                rule_files: ['\(dashboards)/lazarus-rules.yml', '\(dashboards)/lazarus-alerts.yml']
+                scrape_configs:
+                  - job_name: lazarus
+                    static_configs: [{targets: ['127.0.0.1:\(exporter.port)']}]
+                """, directory: directory)
+        let query = prometheus.query
         // New decisions while Prometheus watches (after its first scrape), so that the rates over recent
         // windows have something; one day of them, so the newest decision is still weeks old.
-        for _ in 0..<60 where !query("lazarus_up").contains("\"result\":[{") { Thread.sleep(forTimeInterval: 0.5) }
+        _ = prometheus.poll("lazarus_up")
         Thread.sleep(forTimeInterval: 1.5)
         let append = try Tool(name: "lazarus-sim").run([
             "--store", store, "--append", "--applications", "2000", "--days", "1",

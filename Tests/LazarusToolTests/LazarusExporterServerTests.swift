@@ -158,40 +158,17 @@ struct LazarusExporterServerTests {
             try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "3000", "--days", "8"]).status == 0)
         let exporter = try Running(store: store, directory: directory)
         #expect(try exporter.waitReady())
-        let promPort = try Running.freePort()
-        let config = directory.url.appendingPathComponent("prometheus.yml")
-        try """
-        global: {scrape_interval: 1s, scrape_timeout: 1s}
-        scrape_configs:
-          - job_name: lazarus
-            static_configs: [{targets: ['127.0.0.1:\(exporter.port)']}]
-        """.write(to: config, atomically: true, encoding: .utf8)
-        let prometheus = Process()
-        prometheus.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
-        prometheus.arguments = [
-            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.url.path)/tsdb",
-            "--web.listen-address=127.0.0.1:\(promPort)",
-        ]
-        prometheus.standardOutput = FileHandle.nullDevice
-        prometheus.standardError = FileHandle.nullDevice
-        try prometheus.run()
-        defer {
-            prometheus.terminate()
-            prometheus.waitUntilExit()
-        }
+        let prometheus = try RunningPrometheus(
+            config: """
+                global: {scrape_interval: 1s, scrape_timeout: 1s}
+                scrape_configs:
+                  - job_name: lazarus
+                    static_configs: [{targets: ['127.0.0.1:\(exporter.port)']}]
+                """, directory: directory)
         let explore = Double(
             try openStore(store).summary().decisionGroups.filter { $0.variant == "explore" }.reduce(0) { $0 + $1.count }
         )
-        var answer = ""
-        for _ in 0..<60 {
-            Thread.sleep(forTimeInterval: 0.5)
-            answer =
-                (try? Tool(name: "/usr/bin/curl").runAbsolute([
-                    "-s", "-m", "5",
-                    "http://127.0.0.1:\(promPort)/api/v1/query?query=sum(lazarus_decisions_total%7Bvariant%3D%22explore%22%7D)",
-                ]).stdout) ?? ""
-            if answer.contains("\"result\":[{") { break }
-        }
+        let answer = prometheus.poll(#"sum(lazarus_decisions_total{variant="explore"})"#)
         #expect(answer.contains("\"\(Int(explore))\""), "Prometheus answered: \(answer)")
     }
 }

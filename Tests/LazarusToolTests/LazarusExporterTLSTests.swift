@@ -128,40 +128,17 @@ struct LazarusExporterTLSTests {
         let (store, config) = try Self.setUp(directory)
         let exporter = try Serving(store: store, config: config, directory: directory)
         #expect(try exporter.waitReady())
-        let promPort = try LazarusExporterServerTests.Running.freePort()
-        let promConfig = directory.url.appendingPathComponent("prometheus.yml")
-        try """
-        global: {scrape_interval: 1s, scrape_timeout: 1s}
-        scrape_configs:
-          - job_name: lazarus
-            scheme: https
-            tls_config: {ca_file: '\(directory.url.path)/cert.pem'}
-            basic_auth: {username: prometheus, password: scrape-me}
-            static_configs: [{targets: ['127.0.0.1:\(exporter.port)']}]
-        """.write(to: promConfig, atomically: true, encoding: .utf8)
-        let prometheus = Process()
-        prometheus.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
-        prometheus.arguments = [
-            "--config.file=\(promConfig.path)", "--storage.tsdb.path=\(directory.url.path)/tsdb",
-            "--web.listen-address=127.0.0.1:\(promPort)",
-        ]
-        prometheus.standardOutput = FileHandle.nullDevice
-        prometheus.standardError = FileHandle.nullDevice
-        try prometheus.run()
-        defer {
-            prometheus.terminate()
-            prometheus.waitUntilExit()
-        }
-        var answer = ""
-        for _ in 0..<60 {
-            Thread.sleep(forTimeInterval: 0.5)
-            answer =
-                (try? Tool(name: "/usr/bin/curl").runAbsolute([
-                    "-s", "-m", "5",
-                    "http://127.0.0.1:\(promPort)/api/v1/query?query=lazarus_up%7Bjob%3D%22lazarus%22%7D",
-                ]).stdout) ?? ""
-            if answer.contains("\"result\":[{") { break }
-        }
+        let prometheus = try RunningPrometheus(
+            config: """
+                global: {scrape_interval: 1s, scrape_timeout: 1s}
+                scrape_configs:
+                  - job_name: lazarus
+                    scheme: https
+                    tls_config: {ca_file: '\(directory.url.path)/cert.pem'}
+                    basic_auth: {username: prometheus, password: scrape-me}
+                    static_configs: [{targets: ['127.0.0.1:\(exporter.port)']}]
+                """, directory: directory)
+        let answer = prometheus.poll(#"lazarus_up{job="lazarus"}"#)
         #expect(answer.contains("\"1\"]"), "Prometheus answered: \(answer)")
     }
 
