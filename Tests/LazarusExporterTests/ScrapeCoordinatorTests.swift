@@ -37,44 +37,65 @@ struct ScrapeCoordinatorTests {
         #expect(texts.allSatisfy { $0.contains("lazarus_up 1") })
     }
 
-    /// A refresh that takes as long as the test says: the coordinator's deadline logic in isolation.
-    final class SlowRefresher: SnapshotRefresher, @unchecked Sendable {
-        let delay: Duration
-        private let state = Mutex((text: "lazarus_up 0\n", ready: false, refreshes: 0))
-
-        init(delay: Duration) { self.delay = delay }
+    /// A refresh that finishes only when the test opens the gate: the coordinator's deadline logic in
+    /// isolation, independent of how busy the machine is (CI runs every suite at once on two cores).
+    final class GatedRefresher: SnapshotRefresher, @unchecked Sendable {
+        private let state = Mutex((open: false, waiting: [CheckedContinuation<Void, Never>](), ready: false))
 
         func refresh() async {
-            try? await Task.sleep(for: delay)
-            state.withLock { $0 = (text: "lazarus_up 1\n", ready: true, refreshes: $0.refreshes + 1) }
+            await withCheckedContinuation { continuation in
+                let now = state.withLock { state -> Bool in
+                    if !state.open { state.waiting.append(continuation) }
+                    return state.open
+                }
+                if now { continuation.resume() }
+            }
+            state.withLock { $0.ready = true }
         }
 
-        func snapshot() -> (text: String, ready: Bool) { state.withLock { ($0.text, $0.ready) } }
+        func open() {
+            let waiting = state.withLock { state in
+                state.open = true
+                defer { state.waiting = [] }
+                return state.waiting
+            }
+            waiting.forEach { $0.resume() }
+        }
+
+        func snapshot() -> (text: String, ready: Bool) {
+            let ready = state.withLock { $0.ready }
+            return (ready ? "lazarus_up 1\n" : "lazarus_up 0\n", ready)
+        }
     }
 
-    @Test("a scrape whose deadline passes serves the last complete snapshot, within a tick of the deadline")
+    @Test("a scrape whose deadline passes serves the last complete snapshot", .timeLimit(.minutes(1)))
     func deadline() async throws {
-        let coordinator = ScrapeCoordinator(worker: SlowRefresher(delay: .seconds(2)), tick: .milliseconds(10))
+        let gate = GatedRefresher()
+        let coordinator = ScrapeCoordinator(worker: gate, tick: .milliseconds(10))
         let clock = ContinuousClock()
         let started = clock.now
         let first = await coordinator.scrape(deadline: .milliseconds(100))
-        let waited = clock.now - started
+        #expect(clock.now - started >= .milliseconds(100))
         #expect(!first.ready)
         #expect(first.text == "lazarus_up 0\n")
-        #expect(waited >= .milliseconds(100) && waited < .milliseconds(1_000), "\(waited)")
-        // The refresh it started still completes, and the next scrape shares it rather than starting another.
-        let later = await coordinator.scrape(deadline: .seconds(30))
+        // The refresh it started goes on; the next scrape shares it rather than starting another.
+        gate.open()
+        let later = await coordinator.scrape(deadline: .seconds(600))
         #expect(later.ready)
         #expect(later.text == "lazarus_up 1\n")
     }
 
-    @Test("a scrape answers as soon as the refresh finishes, long before its deadline")
+    @Test(
+        "a scrape answers as soon as the refresh finishes, not at its deadline or the next tick",
+        .timeLimit(.minutes(1)))
     func early() async throws {
-        let coordinator = ScrapeCoordinator(worker: SlowRefresher(delay: .milliseconds(50)), tick: .seconds(5))
-        let clock = ContinuousClock()
-        let started = clock.now
-        let answer = await coordinator.scrape(deadline: .seconds(30))
+        let gate = GatedRefresher()
+        // Neither the deadline nor the ticker can answer within the test's time limit: only the refresh can.
+        let coordinator = ScrapeCoordinator(worker: gate, tick: .seconds(3_600))
+        let scrape = Task { await coordinator.scrape(deadline: .seconds(3_600)) }
+        try await Task.sleep(for: .milliseconds(200))
+        gate.open()
+        let answer = await scrape.value
         #expect(answer.ready)
-        #expect(clock.now - started < .seconds(2))
     }
 }
