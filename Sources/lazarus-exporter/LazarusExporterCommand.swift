@@ -16,18 +16,20 @@ struct LazarusExporterCommand: AsyncParsableCommand {
         commandName: "lazarus-exporter",
         abstract: "Serve the cost-of-knowledge metrics in Prometheus text format (0.0.4).",
         discussion: """
-            Serves /metrics, /healthz, /readyz and a landing page at /. Each scrape reads only the rows added
-            since the last one, within the scrape deadline (X-Prometheus-Scrape-Timeout-Seconds less 0.5 s);
-            a refresh that cannot finish in time leaves the last complete snapshot served. LAZARUS_LOG_LEVEL
-            sets the log level (debug logs one line per refresh).
-            --web.config.file (or LAZARUS_WEB_CONFIG_FILE) turns on TLS and basic auth: a YAML file in the
+            Serves /metrics, /healthz, /readyz and a landing page at /. The first refresh aggregates the \
+            tables in the database; each scrape after that reads only the rows added since the last one, \
+            within the scrape deadline (X-Prometheus-Scrape-Timeout-Seconds less 0.5 s); a refresh that \
+            cannot finish in time leaves the last complete snapshot served. LAZARUS_LOG_LEVEL sets the log \
+            level (debug logs one line per refresh).
+
+            --web.config.file (or LAZARUS_WEB_CONFIG_FILE) turns on TLS and basic auth: a YAML file in the \
             Prometheus exporter-toolkit format, checked at start. It protects every path, /healthz included.
             """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var policy: PolicyOptions
 
-    @Option(help: "Address to serve on (default 127.0.0.1:9478).")
+    @Option(help: "Address to serve on, HOST:PORT.")
     var listen = "127.0.0.1:9478"
 
     @Option(help: "Seconds between background refreshes.")
