@@ -46,7 +46,11 @@ public struct ExporterServer: Sendable {
         if !webConfig.users.isEmpty { router.add(middleware: BasicAuthMiddleware(users: webConfig.users)) }
         router.get("metrics") { request, _ -> Response in
             // Prometheus says how long it will wait; answer within it, less a margin for the response.
-            let timeout = request.headers[Self.scrapeTimeout].flatMap { Double($0) } ?? 10.5
+            // Any client can send the header: a value that is not a sane number of seconds gets the default.
+            let timeout =
+                request.headers[Self.scrapeTimeout].flatMap { Double($0) }.flatMap {
+                    $0.isFinite && $0 > 0 ? min($0, 3_600) : nil
+                } ?? 10.5
             let deadline = Duration.milliseconds(Int(max(0.1, timeout - 0.5) * 1000))
             let (text, _) = await coordinator.scrape(deadline: deadline)
             // The 0.0.4 text format answers OpenMetrics requests too: Prometheus falls back to it.

@@ -6,7 +6,7 @@ extension PostgresStore {
     }
 
     public func experimentTotals(samplePerDay: Int, recentSequences: Int64) throws -> ExperimentTotals {
-        let queries = TotalsQueries(dialect: .postgres, literal: Self.literal)
+        let queries = TotalsQueries(dialect: .postgres)
         return try readSnapshot {
             var totals = ExperimentTotals()
             totals.decisionSequences = try sequences(Schema.decisions.name, recent: recentSequences)
@@ -64,8 +64,11 @@ extension PostgresStore {
     private func sequences(_ table: String, recent: Int64) throws -> ExperimentTotals.Sequences {
         let range = try connection.execute(TotalsQueries.sequenceRange(table))
         guard let low = range.string(0, 0).flatMap({ Int64($0) }), let top = range.string(0, 1).flatMap({ Int64($0) })
-        else { return .init(floor: nil, recent: []) }
-        let floor = max(top - recent, low - 1)
+        else { return .init(floor: 0, recent: []) }
+        // Not `low - 1`: a value below the lowest visible one may belong to a transaction still open (on an
+        // empty table, the very first insert), and must be read when it commits; the tracker holds the gap
+        // open until it does, or times it out. Identity values start at 1.
+        let floor = min(max(top - recent, 0), low - 1)
         let values = try connection.execute(TotalsQueries.sequences(table, above: floor))
         return .init(
             floor: floor, recent: (0..<values.rowCount).compactMap { values.string($0, 0).flatMap(Int64.init) })

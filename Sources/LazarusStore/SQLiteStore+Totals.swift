@@ -7,7 +7,7 @@ extension SQLiteStore {
     }
 
     public func experimentTotals(samplePerDay: Int, recentSequences: Int64) throws -> ExperimentTotals {
-        let queries = TotalsQueries(dialect: .sqlite, literal: Self.literal)
+        let queries = TotalsQueries(dialect: .sqlite)
         let decisionsTable = Schema.decisions.name
         return try readSnapshot {
             var totals = ExperimentTotals()
@@ -62,9 +62,12 @@ extension SQLiteStore {
     private func sequences(_ table: String, recent: Int64) throws -> ExperimentTotals.Sequences {
         let range = try connection.prepare(TotalsQueries.sequenceRange(table))
         guard try range.step(), let low = try range.int64(0), let top = try range.int64(1) else {
-            return .init(floor: nil, recent: [])
+            return .init(floor: 0, recent: [])
         }
-        let floor = max(top - recent, low - 1)
+        // Not `low - 1`: a value below the lowest visible one may belong to a transaction still open (on an
+        // empty table, the very first insert), and must be read when it commits; the tracker holds the gap
+        // open until it does, or times it out. Identity values start at 1.
+        let floor = min(max(top - recent, 0), low - 1)
         let values = try connection.prepare(TotalsQueries.sequences(table, above: floor))
         var recentValues: [Int64] = []
         while try values.step() { recentValues.append(try values.int64(0) ?? 0) }

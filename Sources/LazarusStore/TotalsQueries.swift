@@ -7,8 +7,6 @@ import LazarusCore
 /// below that differ (finite checks, day numbers).
 struct TotalsQueries {
     let dialect: Schema.Dialect
-    /// Timestamps as SQL literals.
-    let literal: (Timestamp) -> String
 
     /// `x` is a finite number. PostgreSQL orders NaN above infinity; SQLite stores NaN as NULL.
     func finite(_ x: String) -> String {
@@ -26,6 +24,12 @@ struct TotalsQueries {
         }
     }
 
+    /// `x` is a boolean: not null, and on SQLite (which stores booleans as integers, and reads any non-zero
+    /// value as true) exactly 0 or 1, so that `approved = 1` means what the row reader means.
+    func boolean(_ x: String) -> String {
+        dialect == .postgres ? "\(x) IS NOT NULL" : "\(x) IN (0, 1)"
+    }
+
     /// Boolean true in a comparison.
     var yes: String { dialect == .postgres ? "true" : "1" }
 
@@ -36,7 +40,7 @@ struct TotalsQueries {
     func plainDecision(_ d: String) -> String {
         let reasons = DecisionReason.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         return """
-            (\(d)variant IN ('exploit', 'compliance') AND \(d)approved IS NOT NULL AND \(d)reason IN (\(reasons))
+            (\(d)variant IN ('exploit', 'compliance') AND \(boolean("\(d)approved")) AND \(d)reason IN (\(reasons))
             AND \(d)propensity >= 0 AND \(d)propensity <= 1 AND \(finite("\(d)score"))
             AND NOT (\(d)approved = \(yes) AND \(d)propensity = 0)
             AND (\(d)loan_amount IS NULL OR (\(d)loan_amount >= 0 AND \(finite("\(d)loan_amount")))))
@@ -96,9 +100,6 @@ struct TotalsQueries {
     /// The `perDay` smallest hashes of each day's plain, eligible applicants with sound features, on the
     /// days in the first and the last seven days of `days`.
     func sample(days: ClosedRange<Int64>, perDay: Int) -> String {
-        let micros = Timestamp.microsecondsPerDay
-        let referenceEnd = Timestamp(microseconds: (days.lowerBound + 7) * micros)
-        let recentStart = Timestamp(microseconds: (days.upperBound - 6) * micros)
         let features = ["annual_income", "credit_history_months", "debt_to_income", "credit_score", "age"]
         let sound = features.map { "\($0) >= 0 AND \(finite($0))" }.joined(separator: " AND ")
         return """
@@ -107,7 +108,7 @@ struct TotalsQueries {
                     row_number() OVER (PARTITION BY \(day("decided_at")) ORDER BY \(Self.hash)) AS pick
                 FROM lazarus_decisions
                 WHERE \(plainDecision("")) AND variant = 'exploit' AND \(sound) AND ingest_seq IS NOT NULL
-                    AND (decided_at < \(literal(referenceEnd)) OR decided_at >= \(literal(recentStart)))
+                    AND (\(day("decided_at")) < \(days.lowerBound + 7) OR \(day("decided_at")) > \(days.upperBound - 7))
             ) ranked WHERE pick <= \(perDay)
             """
     }

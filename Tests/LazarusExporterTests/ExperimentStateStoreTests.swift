@@ -99,6 +99,23 @@ struct ExperimentStateStoreTests {
             let counts = try state.refresh(from: .store(store), now: Double(index))
             #expect(counts.coldStart == (index == 0))
         }
+        // What another program could write that the store API cannot: SQLite's integer booleans other than
+        // 0 and 1, a time with a space for the T; PostgreSQL's NaN.
+        let day = decisions[decisions.count / 2].decidedAt.iso8601.prefix(10)
+        let odd =
+            backend == .sqlite
+            ? """
+            INSERT INTO lazarus_decisions (application_id, decided_at, variant, approved, reason, propensity, score)
+            VALUES ('odd-1', '\(day)T10:00:00.000000Z', 'exploit', 2, 'MODEL_QUALIFIED', 0, 0.7),
+                ('odd-2', '\(day) 11:00:00', 'exploit', 1, 'MODEL_QUALIFIED', 1, 0.8)
+            """
+            : """
+            INSERT INTO lazarus_decisions (application_id, decided_at, variant, approved, reason, propensity, score)
+            VALUES ('odd-1', '\(day)T10:00:00Z', 'exploit', true, 'MODEL_QUALIFIED', 'NaN', 0.7),
+                ('odd-2', '\(day)T11:00:00Z', 'exploit', true, 'MODEL_QUALIFIED', 1, 'NaN')
+            """
+        try scratch.raw(odd)
+        try state.refresh(from: .store(store), now: Double(batches))
         var cold = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500, samplePerDay: 60)
         try cold.refresh(from: .store(store), now: 0)
         let incremental = state.aggregate.families(Self.status)
@@ -207,23 +224,29 @@ struct ExperimentStateStoreTests {
         }
         var state = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500)
         try state.refresh(from: .store(scratch.store), now: 0)  // cold start on empty tables
-        try insert(fast, "first")
-        try slow.execute("BEGIN")
-        try insert(slow, "slow")  // takes the next identity value, commits last
-        try insert(fast, "after")
-        try state.refresh(from: .store(scratch.store), now: 1)
         func approved() -> Double? {
             state.aggregate.families(Self.status).first { $0.name == "lazarus_decisions_total" }?.samples.first {
                 $0.labels.contains { $0.1 == "MODEL_QUALIFIED" }
             }?.value
         }
-        #expect(approved() == 2)
+        // The table's very first value commits after the second: the floor must not start above it.
+        try slow.execute("BEGIN")
+        try insert(slow, "very-first")
+        try insert(fast, "first")
+        try state.refresh(from: .store(scratch.store), now: 0.5)
+        #expect(approved() == 1)
+        try slow.execute("COMMIT")
+        try slow.execute("BEGIN")
+        try insert(slow, "slow")  // takes the next identity value, commits last
+        try insert(fast, "after")
+        try state.refresh(from: .store(scratch.store), now: 1)
+        #expect(approved() == 3)
         #expect(state.heldSequences == 1)  // "after", above the open gap
         try slow.execute("COMMIT")
         try state.refresh(from: .store(scratch.store), now: 2)
-        #expect(approved() == 3)
+        #expect(approved() == 4)
         try state.refresh(from: .store(scratch.store), now: 3)
-        #expect(approved() == 3)
+        #expect(approved() == 4)
         #expect(state.heldSequences == 0)
         // A rolled-back insert leaves a value that never commits: held behind until the gap times out.
         try slow.execute("BEGIN")
@@ -231,10 +254,10 @@ struct ExperimentStateStoreTests {
         try slow.execute("ROLLBACK")
         try insert(fast, "later")
         try state.refresh(from: .store(scratch.store), now: 10)
-        #expect(approved() == 4)
+        #expect(approved() == 5)
         #expect(state.heldSequences == 1)
         try state.refresh(from: .store(scratch.store), now: 10 + SequenceTracker().gapTimeout)
         #expect(state.heldSequences == 0)
-        #expect(approved() == 4)
+        #expect(approved() == 5)
     }
 }

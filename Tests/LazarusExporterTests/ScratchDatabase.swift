@@ -48,6 +48,15 @@ final class ScratchDatabase {
         try PostgresConnection(uri: String(url))
     }
 
+    /// Runs raw SQL, as another program writing the tables would.
+    func raw(_ sql: String) throws {
+        switch store {
+        case let sqlite as SQLiteStore: try sqlite.connection.execute(sql)
+        case let postgres as PostgresStore: try postgres.connection.execute(sql)
+        default: Issue.record("unknown store")
+        }
+    }
+
     /// One number from raw SQL, as an independent reader would compute it.
     func number(_ sql: String) throws -> Double {
         switch store {

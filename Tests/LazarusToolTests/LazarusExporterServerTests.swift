@@ -105,6 +105,11 @@ struct LazarusExporterServerTests {
         let metrics = try exporter.get("/metrics", headers: ["X-Prometheus-Scrape-Timeout-Seconds: 2"])
         #expect(metrics.status == 200)
         #expect(metrics.body.contains("lazarus_up 0"))
+        // Any client can send the header: nonsense in it must not stop the exporter.
+        for nonsense in ["inf", "1e300", "-5", "NaN", "soon"] {
+            let answer = try exporter.get("/metrics", headers: ["X-Prometheus-Scrape-Timeout-Seconds: \(nonsense)"])
+            #expect(answer.status == 200, "\(nonsense)")
+        }
         #expect(try exporter.get("/readyz").status == 503)
         #expect(exporter.process.isRunning)
         let log = try String(contentsOf: exporter.log, encoding: .utf8)
