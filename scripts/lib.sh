@@ -56,11 +56,23 @@ lazarus_start_postgres() {
     lazarus_log "starting a throwaway PostgreSQL on 127.0.0.1:$port ($LAZARUS_PG_DIR)"
     lazarus_as_postgres "$LAZARUS_PG_BIN/initdb -D '$LAZARUS_PG_DIR/data' -U postgres -A trust -E UTF8 --no-sync" \
         >"$LAZARUS_PG_DIR/initdb.log" 2>&1 || { cat "$LAZARUS_PG_DIR/initdb.log" >&2; return 1; }
-    # fsync off: the cluster is thrown away, and tests should not wait on the disk.
-    lazarus_as_postgres "$LAZARUS_PG_BIN/pg_ctl -D '$LAZARUS_PG_DIR/data' -l '$LAZARUS_PG_DIR/server.log' -w -t 60 \
-        -o \"-p $port -k '$LAZARUS_PG_DIR' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start" \
-        >/dev/null || { cat "$LAZARUS_PG_DIR/server.log" >&2; return 1; }
+    lazarus_pg_server_start "$LAZARUS_PG_DIR" "$port" || return 1
     export LAZARUS_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+}
+
+# Starts the server of a cluster made by lazarus_start_postgres (again, after lazarus_pg_server_stop), on `port`.
+# Usage: lazarus_pg_server_start DIR PORT. The exporter's restart test stops and starts its own cluster with these.
+lazarus_pg_server_start() {
+    local dir=$1 port=$2
+    # fsync off: the cluster is thrown away, and tests should not wait on the disk.
+    lazarus_as_postgres "$LAZARUS_PG_BIN/pg_ctl -D '$dir/data' -l '$dir/server.log' -w -t 60 \
+        -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start" \
+        >/dev/null || { cat "$dir/server.log" >&2; return 1; }
+}
+
+# Stops the server of a cluster as a restart does (fast: sessions are cut, data kept). Usage: lazarus_pg_server_stop DIR.
+lazarus_pg_server_stop() {
+    lazarus_as_postgres "$LAZARUS_PG_BIN/pg_ctl -D '$1/data' -m fast -w -t 60 stop" >/dev/null
 }
 
 lazarus_stop_postgres() {

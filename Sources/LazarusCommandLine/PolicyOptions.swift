@@ -33,9 +33,14 @@ public struct PolicyOptions: ParsableArguments {
             epsilon: environment.double(epsilon, "LAZARUS_EPSILON", default: 0.01),
             riskThreshold: environment.double(riskThreshold, "LAZARUS_RISK_THRESHOLD", default: 0.5))
         let budget = try environment.double(initialLossBudget, "LAZARUS_INITIAL_LOSS_BUDGET", default: 1000)
-        guard budget >= 0 else { throw CommandLineError("the initial loss budget must not be negative, got \(budget)") }
+        guard budget.isFinite, budget >= 0 else {
+            throw CommandLineError(
+                "the initial loss budget must be a finite number of dollars, 0 or more, got \(budget)")
+        }
         let ltv = try environment.double(defaultLTV, "LAZARUS_DEFAULT_LTV", default: 500)
-        guard ltv >= 0 else { throw CommandLineError("the default LTV must not be negative, got \(ltv)") }
+        guard ltv.isFinite, ltv >= 0 else {
+            throw CommandLineError("the default LTV must be a finite number of dollars, 0 or more, got \(ltv)")
+        }
         return ResolvedPolicyOptions(policy: policy, initialLossBudget: budget, defaultLTV: ltv)
     }
 }

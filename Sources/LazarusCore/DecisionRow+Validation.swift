@@ -6,23 +6,33 @@ public enum DecisionDefect: String, Sendable, CaseIterable {
     case unknownVariant = "unknown_variant"
     /// The reason is not one the policy logs.
     case unknownReason = "unknown_reason"
-    /// The propensity or the score is NaN or infinite.
+    /// The propensity, the score or the loan amount is NaN or infinite.
     case nonFinite = "non_finite"
-    /// The propensity is outside [0, 1], or an approval was logged with propensity 0.
+    /// The propensity is outside [0, 1], positive but below ``DecisionRow/minimumPropensity``, or an approval
+    /// was logged with propensity 0.
     case propensityOutOfRange = "propensity_out_of_range"
+    /// The score (a probability of repayment) is outside [0, 1], e.g. logged in percent.
+    case scoreOutOfRange = "score_out_of_range"
     /// The loan amount is negative.
     case negativeAmount = "negative_amount"
 }
 
 extension DecisionRow {
+    /// The smallest positive propensity taken as logged: below it the weight 1/p exceeds 10⁹, which no
+    /// epsilon-greedy policy logs, and its square overflows sums (and PostgreSQL's float8) long before p = 0.
+    public static let minimumPropensity = 1e-9
+
     /// The first rule of the contract this row breaks, or `nil` for a valid row. Every reader of the
     /// decisions table (the exporter, the report) validates through here.
     public var defect: DecisionDefect? {
         guard let variant, approved != nil, let reason, let propensity, let score else { return .nullField }
         guard Variant(rawValue: variant) != nil else { return .unknownVariant }
         guard DecisionReason(rawValue: reason) != nil else { return .unknownReason }
-        guard propensity.isFinite, score.isFinite else { return .nonFinite }
-        guard (0...1).contains(propensity), !(approved == true && propensity == 0) else { return .propensityOutOfRange }
+        guard propensity.isFinite, score.isFinite, (loanAmount ?? 0).isFinite else { return .nonFinite }
+        guard (0...1).contains(propensity), !(approved == true && propensity == 0),
+            propensity == 0 || propensity >= Self.minimumPropensity
+        else { return .propensityOutOfRange }
+        guard (0...1).contains(score) else { return .scoreOutOfRange }
         guard (loanAmount ?? 0) >= 0 else { return .negativeAmount }
         return nil
     }

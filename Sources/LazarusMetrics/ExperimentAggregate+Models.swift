@@ -31,16 +31,26 @@ extension ExperimentAggregate {
         }
         add("production", blindnessSample, predict: { 1 - $0.score }, approves: { _, score in score > riskThreshold })
         for record in models {
-            guard let spec = try? ModelSpec(json: record.spec), spec.model.featureNames == Self.features else {
-                continue
+            // A version named like the production series would make its label set ambiguous; a spec that
+            // predicts something else, names a feature the tables lack, or has no readable training window
+            // cannot be judged, and is left out rather than judged on loans it may have been trained on.
+            guard record.version != "production", let spec = try? ModelSpec(json: record.spec),
+                spec.target == "probability_of_default",
+                let columns = Self.columns(of: spec.model.featureNames),
+                let from = Timestamp(iso8601: spec.trainedFrom), let before = Timestamp(iso8601: spec.trainedBefore)
+            else { continue }
+            func predict(_ features: [Double]) -> Double? {
+                let x = columns.map { features[$0] }
+                guard x.allSatisfy(Self.isSound) else { return nil }
+                let p = spec.model.probability(x)
+                return p.isFinite ? p : nil
             }
-            let from = Timestamp(iso8601: spec.trainedFrom) ?? Timestamp(microseconds: .min)
-            let before = Timestamp(iso8601: spec.trainedBefore) ?? Timestamp(microseconds: .min)
-            // A model is judged only on explore loans it was not trained on.
-            let unseen = blindnessSample.filter { $0.decidedAt < from || $0.decidedAt >= before }
+            // A model is judged only on explore loans it was not trained on, whose features it can score.
+            let unseen = blindnessSample.filter { ($0.decidedAt < from || $0.decidedAt >= before) }
+                .filter { predict($0.features) != nil }
             add(
-                record.version, unseen, predict: { spec.model.probability($0.features) },
-                approves: { features, _ in 1 - spec.model.probability(features) > riskThreshold })
+                record.version, unseen, predict: { predict($0.features) ?? .nan },
+                approves: { features, _ in predict(features).map { 1 - $0 > riskThreshold } ?? false })
         }
         return [
             .init(
@@ -65,6 +75,15 @@ extension ExperimentAggregate {
                 approval),
         ]
     }
+
+    /// Where each of a model's features is in ``features``, or `nil` when one is not there.
+    static func columns(of names: [String]) -> [Int]? {
+        let columns = names.compactMap { features.firstIndex(of: $0) }
+        return columns.count == names.count ? columns : nil
+    }
+
+    /// A feature value a model can use: present (missing ones are NaN or -1) and finite.
+    static func isSound(_ x: Double) -> Bool { x.isFinite && x >= 0 }
 
     func featurePSI() -> [MetricFamily.Sample] {
         let reference = sample.reference()

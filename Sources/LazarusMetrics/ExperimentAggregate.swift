@@ -77,8 +77,9 @@ public struct ExperimentAggregate: Sendable {
     ///   - sequence: its `ingest_seq`, which picks the applicants kept for PSI (see ``ApplicantSample``).
     public mutating func ingest(_ row: DecisionRow, sequence: Int64) {
         let table = "lazarus_decisions"
-        sample.observe(day: ApplicantSample.day(row.decidedAt))
         if let defect = row.defect { return countInvalid(table, defect.rawValue) }
+        // Only valid decisions fix the PSI windows: one bad row dated 1970 must not empty them.
+        sample.observe(day: ApplicantSample.day(row.decidedAt))
         // Valid rows have every one of these (`defect` checked them).
         let variant = Variant(rawValue: row.variant!)!
         let reason = DecisionReason(rawValue: row.reason!)!
@@ -90,7 +91,7 @@ public struct ExperimentAggregate: Sendable {
         if variant != .compliance {
             eligible += 1
             let features = Self.featureVector(row.features)
-            if features.allSatisfy({ $0.isFinite && $0 >= 0 }) {
+            if features.allSatisfy(Self.isSound) {
                 sample.offer(
                     .init(hash: ApplicantSample.hash(sequence), score: row.score!, features: features),
                     day: ApplicantSample.day(row.decidedAt))

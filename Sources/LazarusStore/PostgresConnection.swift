@@ -175,24 +175,11 @@ final class PostgresConnection {
         secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
     }
 
-    /// Passwords a URI carries, in the authority or as a `password=` parameter.
+    /// Passwords a URI carries, in the authority or as a `password=` parameter. One or two characters
+    /// long are left out: scrubbing them would garble every message, and libpq's messages do not echo
+    /// passwords anyway; this is a second line of defence behind never printing the URI unredacted.
     static func passwords(in uri: String) -> [String] {
-        let redacted = StoreURL.redact(uri)
-        guard redacted != uri else { return [] }
-        // Compare the two spellings: each run the redaction replaced is a secret.
-        var secrets: [String] = []
-        var original = Substring(uri)
-        var shown = Substring(redacted)
-        while let marker = shown.range(of: "***") {
-            let prefix = shown[..<marker.lowerBound]
-            original = original.dropFirst(prefix.count)
-            shown = shown[marker.upperBound...]
-            let end = original.firstIndex(where: { "@&/?# ".contains($0) }) ?? original.endIndex
-            let secret = String(original[..<end])
-            if secret.count >= 3 { secrets.append(secret) }
-            original = original[end...]
-        }
-        return secrets
+        StoreURL.secrets(in: uri).filter { $0.count >= 3 }
     }
 }
 

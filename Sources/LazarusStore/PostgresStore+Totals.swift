@@ -63,12 +63,12 @@ extension PostgresStore {
 
     private func sequences(_ table: String, recent: Int64) throws -> ExperimentTotals.Sequences {
         let range = try connection.execute(TotalsQueries.sequenceRange(table))
-        guard let low = range.string(0, 0).flatMap({ Int64($0) }), let top = range.string(0, 1).flatMap({ Int64($0) })
-        else { return .init(floor: 0, recent: []) }
-        // Not `low - 1`: a value below the lowest visible one may belong to a transaction still open (on an
-        // empty table, the very first insert), and must be read when it commits; the tracker holds the gap
-        // open until it does, or times it out. Identity values start at 1.
-        let floor = min(max(top - recent, 0), low - 1)
+        guard let top = range.string(0, 1).flatMap({ Int64($0) }) else { return .init(floor: 0, recent: []) }
+        // `recent` below the top, never at the lowest visible value: one below it may belong to a transaction
+        // still open (on an empty table, the very first insert) and must be read when it commits; the tracker
+        // holds such a gap open until it does, or times it out. Nor lower: the values above the floor are read
+        // into memory, and on a large table they must not be all of it. Identity values start at 1.
+        let floor = max(top - recent, 0)
         let values = try connection.execute(TotalsQueries.sequences(table, above: floor))
         return .init(
             floor: floor, recent: (0..<values.rowCount).compactMap { values.string($0, 0).flatMap(Int64.init) })

@@ -61,13 +61,14 @@ extension SQLiteStore {
 
     private func sequences(_ table: String, recent: Int64) throws -> ExperimentTotals.Sequences {
         let range = try connection.prepare(TotalsQueries.sequenceRange(table))
-        guard try range.step(), let low = try range.int64(0), let top = try range.int64(1) else {
+        guard try range.step(), let top = try range.int64(1) else {
             return .init(floor: 0, recent: [])
         }
-        // Not `low - 1`: a value below the lowest visible one may belong to a transaction still open (on an
-        // empty table, the very first insert), and must be read when it commits; the tracker holds the gap
-        // open until it does, or times it out. Identity values start at 1.
-        let floor = min(max(top - recent, 0), low - 1)
+        // `recent` below the top, never at the lowest visible value: one below it may belong to a transaction
+        // still open (on an empty table, the very first insert) and must be read when it commits; the tracker
+        // holds such a gap open until it does, or times it out. Nor lower: the values above the floor are read
+        // into memory, and on a large table they must not be all of it. Identity values start at 1.
+        let floor = max(top - recent, 0)
         let values = try connection.prepare(TotalsQueries.sequences(table, above: floor))
         var recentValues: [Int64] = []
         while try values.step() { recentValues.append(try values.int64(0) ?? 0) }

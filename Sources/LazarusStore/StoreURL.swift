@@ -51,21 +51,39 @@ public enum StoreURL: Equatable, Sendable, CustomStringConvertible {
     /// - Returns: the same text without secrets.
     public static func redact(_ text: String) -> String {
         var out = text
-        if let schemeEnd = out.range(of: "://") {
-            let authorityEnd = out[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? out.endIndex
-            let authority = out[schemeEnd.upperBound..<authorityEnd]
-            if let at = authority.lastIndex(of: "@"),
-                let colon = authority[..<at].firstIndex(of: ":")
-            {
-                out.replaceSubrange(out.index(after: colon)..<at, with: "***")
+        for range in secretRanges(in: text).reversed() { out.replaceSubrange(range, with: "***") }
+        return out
+    }
+
+    /// The passwords `text` carries, as written, each also percent-decoded (libpq decodes them).
+    /// - Parameter text: a URL or connection string.
+    /// - Returns: the secrets, for scrubbing messages that might echo them.
+    public static func secrets(in text: String) -> [String] {
+        secretRanges(in: text).flatMap { range -> [String] in
+            let written = String(text[range])
+            let decoded = written.removingPercentEncoding
+            return decoded.map { $0 == written ? [written] : [written, $0] } ?? [written]
+        }
+    }
+
+    /// Where the passwords are, in text order. The user info ends where libpq ends it: at the last `@`
+    /// before the first `/` after the scheme (so a `?` or `#` inside a password does not hide it).
+    static func secretRanges(in text: String) -> [Range<String.Index>] {
+        var ranges: [Range<String.Index>] = []
+        var searchFrom = text.startIndex
+        if let schemeEnd = text.range(of: "://") {
+            let authorityEnd = text[schemeEnd.upperBound...].firstIndex(of: "/") ?? text.endIndex
+            let authority = text[schemeEnd.upperBound..<authorityEnd]
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                ranges.append(text.index(after: colon)..<at)
+                searchFrom = at
             }
         }
-        var searchFrom = out.startIndex
-        while let key = out.range(of: "password=", options: .caseInsensitive, range: searchFrom..<out.endIndex) {
-            let valueEnd = out[key.upperBound...].firstIndex(where: { "& ".contains($0) }) ?? out.endIndex
-            out.replaceSubrange(key.upperBound..<valueEnd, with: "***")
-            searchFrom = out.index(key.upperBound, offsetBy: 3)
+        while let key = text.range(of: "password=", options: .caseInsensitive, range: searchFrom..<text.endIndex) {
+            let valueEnd = text[key.upperBound...].firstIndex(where: { "& ".contains($0) }) ?? text.endIndex
+            ranges.append(key.upperBound..<valueEnd)
+            searchFrom = valueEnd
         }
-        return out
+        return ranges
     }
 }

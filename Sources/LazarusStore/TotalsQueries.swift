@@ -41,7 +41,8 @@ struct TotalsQueries {
         let reasons = DecisionReason.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         return """
             (\(d)variant IN ('exploit', 'compliance') AND \(boolean("\(d)approved")) AND \(d)reason IN (\(reasons))
-            AND \(d)propensity >= 0 AND \(d)propensity <= 1 AND \(finite("\(d)score"))
+            AND \(d)propensity >= 0 AND \(d)propensity <= 1 AND \(d)score >= 0 AND \(d)score <= 1
+            AND (\(d)propensity = 0 OR \(d)propensity >= \(DecisionRow.minimumPropensity))
             AND NOT (\(d)approved = \(yes) AND \(d)propensity = 0)
             AND (\(d)loan_amount IS NULL OR (\(d)loan_amount >= 0 AND \(finite("\(d)loan_amount")))))
             """
@@ -71,8 +72,13 @@ struct TotalsQueries {
         """
     }
 
+    /// The days of the plain decisions. Invalid rows must not move the PSI windows; the valid explore rows
+    /// outside this range only widen it, so the sample read for it holds every day the final windows keep.
     var dayRange: String {
-        "SELECT \(timeValue("min(decided_at)")), \(timeValue("max(decided_at)")) FROM lazarus_decisions"
+        """
+        SELECT \(timeValue("min(decided_at)")), \(timeValue("max(decided_at)")) FROM lazarus_decisions
+        WHERE \(plainDecision(""))
+        """
     }
 
     /// A time column as the backend's decoders read it: epoch microseconds on PostgreSQL, text on SQLite.

@@ -51,8 +51,9 @@ struct LazarusExporterCommand: AsyncParsableCommand {
         let resolved = try policy.resolve(environment)
         guard once else {
             let (host, port) = try Self.parseListen(listen)
-            guard refreshInterval.isFinite, refreshInterval > 0 else {
-                throw CommandLineError("--refresh-interval must be a positive number of seconds")
+            // A day at most: the interval becomes a sleep in milliseconds, and nobody means more.
+            guard refreshInterval.isFinite, refreshInterval > 0, refreshInterval <= 86_400 else {
+                throw CommandLineError("--refresh-interval must be a positive number of seconds, at most 86400")
             }
             // A web config that cannot be used stops the exporter here, before it listens: never a silent plain HTTP.
             let webConfig =

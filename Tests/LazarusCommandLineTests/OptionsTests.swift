@@ -34,7 +34,10 @@ struct OptionsTests {
         arguments: [
             ("LAZARUS_EPSILON", "abc", "LAZARUS_EPSILON='abc' is not a number"),
             ("LAZARUS_EPSILON", "1.5", "epsilon must be between 0 and 1, got 1.5"),
-            ("LAZARUS_INITIAL_LOSS_BUDGET", "-10", "the initial loss budget must not be negative, got -10.0"),
+            (
+                "LAZARUS_INITIAL_LOSS_BUDGET", "-10",
+                "the initial loss budget must be a finite number of dollars, 0 or more, got -10.0"
+            ),
             ("LAZARUS_DEFAULT_LTV", "nan", "LAZARUS_DEFAULT_LTV='nan' is not a number"),
         ])
     func badValues(name: String, value: String, message: String) throws {

@@ -20,7 +20,7 @@ struct ExperimentStateStoreTests {
         var outcomes = run.outcomes
         var generator = SplitMix64(seed: seed)
         for index in decisions.indices where generator.next() % 40 == 0 {
-            switch generator.next() % 10 {
+            switch generator.next() % 13 {
             case 0: decisions[index].propensity = nil
             case 1: decisions[index].propensity = 1.5
             case 2: decisions[index].variant = "mystery"
@@ -30,12 +30,19 @@ struct ExperimentStateStoreTests {
             case 6: decisions[index].reason = "GUT_FEELING"
             case 7: decisions[index].features.annualIncome = -5  // valid, but not sampled
             case 8: (decisions[index].approved, decisions[index].propensity) = (true, 0)
+            case 9: decisions[index].score = 1.3
+            case 10: decisions[index].propensity = 1e-200  // its square underflows: 1/p² would be infinite
+            case 11: decisions[index].loanAmount = .infinity
             default: decisions[index].loanAmount = -1
             }
         }
         for index in outcomes.indices where generator.next() % 60 == 0 {
             outcomes[index].lossAmount = generator.next() % 2 == 0 ? -3 : .nan
         }
+        // An invalid row far outside the data's days: it must not move the PSI windows.
+        var ancient = decisions[0]
+        (ancient.applicationID, ancient.decidedAt, ancient.variant) = ("ancient", Timestamp(seconds: 0), "mystery")
+        decisions.append(ancient)
         let at = decisions[0].decidedAt
         outcomes.append(OutcomeRow(applicationID: "nobody", observedAt: at, defaulted: true, lossAmount: 9))
         outcomes.append(OutcomeRow(applicationID: "nobody-2", observedAt: at, defaulted: nil, lossAmount: 0))
@@ -128,6 +135,11 @@ struct ExperimentStateStoreTests {
             #expect(!text.contains(#"lazarus_invalid_rows{table="lazarus_outcomes",reason="\#(reason)"} 0"#))
         }
         #expect(!text.contains(#"reason="propensity_out_of_range"} 0"#))
+        #expect(!text.contains(#"reason="score_out_of_range"} 0"#))
+        #expect(!text.contains(#"reason="non_finite"} 0"#))
+        let psi = incremental.first { $0.name == "lazarus_feature_psi" }?.samples ?? []
+        #expect(psi.count == 5, "an invalid row dated 1970 must not empty the PSI windows")
+        #expect(psi.allSatisfy { $0.value < 0.1 }, "the same population: no shift")
         #expect(!text.contains(#"lazarus_ipw_weight_max 1\n"#), "explore loans to rejected applicants were covered")
     }
 

@@ -36,8 +36,19 @@ struct StoreURLTests {
             ("postgres://bob:p%40ss@db/x", "postgres://bob:***@db/x"),
             ("postgres://db/x", "postgres://db/x"),
             ("host=db password=hunter2 user=bob", "host=db password=*** user=bob"),
+            // libpq ends the user info at the '@' before the first '/', whatever comes before it.
+            ("postgres://bob:pa#ss@db/x", "postgres://bob:***@db/x"),
+            ("postgres://bob:pa?ss@db:5432/x?sslmode=require", "postgres://bob:***@db:5432/x?sslmode=require"),
+            ("postgres://bob:a@b@db/x", "postgres://bob:***@db/x"),
+            ("postgres://bob:hunter2@db?password=other", "postgres://bob:***@db?password=***"),
         ])
     func redacts(uri: String, expected: String) {
         #expect(StoreURL.redact(uri) == expected)
+    }
+
+    @Test("the secrets to scrub from messages are the passwords, as written and percent-decoded")
+    func secrets() {
+        #expect(StoreURL.secrets(in: "postgres://bob:p%40ss#1@db/x?password=two") == ["p%40ss#1", "p@ss#1", "two"])
+        #expect(StoreURL.secrets(in: "postgres://bob@db/x").isEmpty)
     }
 }

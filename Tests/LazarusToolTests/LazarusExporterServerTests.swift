@@ -39,6 +39,17 @@ struct LazarusExporterServerTests {
             return (status, String(out.dropLast(String(status).count)))
         }
 
+        /// Scrapes `/metrics` (with a 2 s scrape timeout) every quarter second until `done` holds of the body,
+        /// at most `tries` times; returns the last body.
+        func scrape(tries: Int = 120, until done: (String) -> Bool) -> String {
+            var body = ""
+            for _ in 0..<tries where !done(body) {
+                Thread.sleep(forTimeInterval: 0.25)
+                body = (try? get("/metrics", headers: ["X-Prometheus-Scrape-Timeout-Seconds: 2"]).body) ?? ""
+            }
+            return body
+        }
+
         /// Waits until `/readyz` answers 200, at most `seconds`.
         func waitReady(_ seconds: Double = 60) throws -> Bool {
             let deadline = Date().addingTimeInterval(seconds)
@@ -151,6 +162,70 @@ struct LazarusExporterServerTests {
         }
         #expect(body.contains("lazarus_up 1"), "the exporter must reconnect by itself")
         #expect(Self.value(body, series) == before)
+    }
+
+    /// The samples computed from the tables: everything but the exporter's own three status families.
+    static func dataSamples(_ exposition: String) -> [Substring] {
+        let status = ["lazarus_up ", "lazarus_last_refresh_timestamp_seconds ", "lazarus_refresh_duration_seconds "]
+        return exposition.split(separator: "\n").filter { line in
+            !line.hasPrefix("#") && !status.contains { line.hasPrefix($0) }
+        }
+    }
+
+    @Test(
+        "a PostgreSQL server restart: last snapshot served with lazarus_up 0, then recovery, nothing counted twice",
+        .enabled(if: ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"] != nil && OwnPostgres.isInstalled)
+    )
+    func postgresRestart() throws {
+        let postgres = try OwnPostgres()
+        let directory = try TemporaryDirectory()
+        #expect(
+            try Tool(name: "lazarus-sim").run(["--store", postgres.url, "--applications", "3000", "--days", "6"]).status
+                == 0)
+        let exporter = try Running(store: postgres.url, directory: directory)
+        #expect(try exporter.waitReady())
+        let served = try exporter.get("/metrics").body
+        let before = Self.dataSamples(served)
+        #expect(before.count > 30)
+
+        try postgres.stopServer()
+        let down = exporter.scrape { $0.contains("lazarus_up 0") }
+        #expect(down.contains("lazarus_up 0"), "a refresh against a stopped server must say so")
+        #expect(Self.dataSamples(down) == before, "the last snapshot is served while the database is down")
+        let stamp = "lazarus_last_refresh_timestamp_seconds"
+        let stampDown = Self.value(down, stamp)
+        #expect(stampDown != nil)
+        Thread.sleep(forTimeInterval: 1.5)
+        let later = try exporter.get("/metrics", headers: ["X-Prometheus-Scrape-Timeout-Seconds: 2"]).body
+        #expect(Self.value(later, stamp) == stampDown, "the snapshot's time must not advance while the store is down")
+        #expect(try exporter.get("/healthz").status == 200)
+        #expect(exporter.process.isRunning)
+
+        try postgres.startServer()
+        // The backoff may have grown to several seconds while the server was down.
+        let up = exporter.scrape(tries: 240) { $0.contains("lazarus_up 1") }
+        #expect(up.contains("lazarus_up 1"), "the exporter must reconnect by itself after the restart")
+        #expect(Self.dataSamples(up) == before, "a reconnect must count nothing twice")
+
+        // And it goes on reading only what is new.
+        #expect(
+            try Tool(name: "lazarus-sim").run([
+                "--store", postgres.url, "--applications", "1000", "--days", "2", "--append",
+            ]).status == 0)
+        let total = Double(try openStore(postgres.url).summary().decisionGroups.reduce(0) { $0 + $1.count })
+        var counted = 0.0
+        for _ in 0..<60 where counted != total {
+            Thread.sleep(forTimeInterval: 0.25)
+            let body = (try? exporter.get("/metrics").body) ?? ""
+            counted = Self.dataSamples(body).filter { $0.hasPrefix("lazarus_decisions_total{") }.reduce(0) {
+                $0 + (Double($1.split(separator: " ").last ?? "") ?? 0)
+            }
+        }
+        #expect(counted == total, "after the restart, appended decisions are counted exactly once")
+        let log = try String(contentsOf: exporter.log, encoding: .utf8)
+        #expect(log.contains("refresh failed"))
+        // The cluster must outlive every read above, not only its last named use.
+        withExtendedLifetime(postgres) {}
     }
 
     @Test(

@@ -38,6 +38,11 @@ struct LazarusExporterToolTests {
                 "--refresh-interval must be a positive"
             ),
             (["--once", "--store", "sqlite:/nonexistent-dir/x.sqlite"], "cannot open SQLite store"),
+            (["--store", "sqlite:/tmp/none.sqlite", "--refresh-interval", "1e300"], "at most 86400"),
+            (
+                ["--once", "--store", "sqlite:/tmp/none.sqlite", "--default-ltv", "inf"],
+                "default LTV must be a finite number"
+            ),
         ])
     func badInput(arguments: [String], message: String) throws {
         let result = try exporter.run(arguments)

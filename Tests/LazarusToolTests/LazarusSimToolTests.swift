@@ -13,7 +13,7 @@ struct LazarusSimToolTests {
         arguments: [
             (["--epsilon", "1.5"], "epsilon must be between 0 and 1"),
             (["--epsilon", "abc"], "'abc' is invalid"),
-            (["--initial-loss-budget", "-5"], "must not be negative"),
+            (["--initial-loss-budget", "-5"], "must be a finite number of dollars, 0 or more"),
             (["--applications", "0"], "number of applications must be positive"),
             (["--days", "0"], "number of days"),
             (["--budget-period", "week"], "budget period must be 'once' or 'day'"),
