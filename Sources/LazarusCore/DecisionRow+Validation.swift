@@ -2,6 +2,8 @@
 public enum DecisionDefect: String, Sendable, CaseIterable {
     /// A column the metrics need is null (variant, approved, reason, propensity or score).
     case nullField = "null_field"
+    /// `decided_at` is null, infinite, not a time, or outside the years 1900–9999.
+    case badTimestamp = "bad_timestamp"
     /// The variant is not explore, exploit or compliance.
     case unknownVariant = "unknown_variant"
     /// The reason is not one the policy logs.
@@ -26,6 +28,7 @@ extension DecisionRow {
     /// decisions table (the exporter, the report) validates through here.
     public var defect: DecisionDefect? {
         guard let variant, approved != nil, let reason, let propensity, let score else { return .nullField }
+        guard decidedAt.isPlausible else { return .badTimestamp }
         guard Variant(rawValue: variant) != nil else { return .unknownVariant }
         guard DecisionReason(rawValue: reason) != nil else { return .unknownReason }
         guard propensity.isFinite, score.isFinite, (loanAmount ?? 0).isFinite else { return .nonFinite }

@@ -27,6 +27,14 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     /// - Parameter delta: microseconds to add (negative to go back).
     /// - Returns: the shifted timestamp.
     public func adding(microseconds delta: Int64) -> Timestamp { Timestamp(microseconds: microseconds + delta) }
+
+    /// What a store's row readers give for a time they cannot read (NULL, `infinity`, text that is not a
+    /// time), so that the row is counted as invalid instead of stopping the whole read.
+    public static let unreadable = Timestamp(microseconds: .min)
+
+    /// Whether this is an instant a lender's tables can hold: 1900-01-01 up to the end of year 9999 UTC.
+    /// ``unreadable`` is not.
+    public var isPlausible: Bool { (-2_208_988_800_000_000..<253_402_300_800_000_000).contains(microseconds) }
 }
 
 extension Timestamp {

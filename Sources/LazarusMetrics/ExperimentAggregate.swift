@@ -28,6 +28,7 @@ public struct ExperimentAggregate: Sendable {
         DecisionDefect.allCases.map { ("lazarus_decisions", $0.rawValue) } + [
             ("lazarus_outcomes", "unknown_application"), ("lazarus_outcomes", "rejected_application"),
             ("lazarus_outcomes", "negative_amount"), ("lazarus_outcomes", "null_field"),
+            ("lazarus_outcomes", "bad_timestamp"),
             ("lazarus_budget_ledger", "unknown_kind"), ("lazarus_budget_ledger", "negative_amount"),
         ]
 
@@ -120,6 +121,7 @@ public struct ExperimentAggregate: Sendable {
     public mutating func ingest(_ row: OutcomeRow, decision: DecisionRow?) {
         let table = "lazarus_outcomes"
         guard let defaulted = row.defaulted else { return countInvalid(table, "null_field") }
+        guard row.observedAt.isPlausible else { return countInvalid(table, "bad_timestamp") }
         let loss = row.lossAmount ?? 0
         guard loss.isFinite, loss >= 0 else { return countInvalid(table, "negative_amount") }
         // Perhaps its decision commits later: held, and counted as unknown until it comes.

@@ -128,6 +128,14 @@ struct PostgresBinaryCopyReader {
         return Double(bitPattern: try integer(UInt64.self))
     }
 
+    /// A time of a row that may break the contract: NULL, `infinity` and `-infinity` are
+    /// ``Timestamp/unreadable``, for the readers to count the row as invalid.
+    mutating func rowTime() throws -> Timestamp {
+        guard let raw = try int8() else { return .unreadable }
+        let (unix, overflow) = raw.addingReportingOverflow(PostgresBinaryCopyWriter.postgresEpochOffset)
+        return overflow || raw == Int64.max || raw == Int64.min ? .unreadable : Timestamp(microseconds: unix)
+    }
+
     mutating func timestamp() throws -> Timestamp? {
         guard let raw = try int8() else { return nil }
         // 'infinity' and '-infinity' are Int64.max and .min: no instant, and they would overflow.

@@ -85,7 +85,7 @@ extension PostgresStore {
     /// (no decision on the other side of a join).
     static func decodeDecision(_ reader: inout PostgresBinaryCopyReader) throws -> DecisionRow? {
         let applicationID = try reader.text()
-        let decidedAt = try reader.timestamp()
+        let decidedAt = try reader.rowTime()
         let variant = try reader.text()
         let approved = try reader.bool()
         let reason = try reader.text()
@@ -98,7 +98,6 @@ extension PostgresStore {
             creditScore: try reader.int4(), creditHistoryMonths: try reader.int4(),
             recentBankruptcy: try reader.bool())
         guard let applicationID else { return nil }
-        guard let decidedAt else { throw Self.nullTime() }
         return DecisionRow(
             applicationID: applicationID, decidedAt: decidedAt, variant: variant, approved: approved,
             reason: reason, propensity: propensity, score: score, modelVersion: modelVersion,
@@ -107,7 +106,7 @@ extension PostgresStore {
 
     static func decodeOutcome(_ reader: inout PostgresBinaryCopyReader) throws -> OutcomeRow {
         let applicationID = try reader.text() ?? ""
-        guard let observedAt = try reader.timestamp() else { throw Self.nullTime() }
+        let observedAt = try reader.rowTime()
         return OutcomeRow(
             applicationID: applicationID, observedAt: observedAt, defaulted: try reader.bool(),
             lossAmount: try reader.float8())
@@ -183,9 +182,5 @@ extension PostgresStore {
 
     static func nullKey() -> StoreError {
         StoreError(.corruptData, "a decision has no application id")
-    }
-
-    static func nullTime() -> StoreError {
-        StoreError(.corruptData, "a row has no timestamp")
     }
 }

@@ -28,13 +28,7 @@ extension PostgresStore {
                         variant: outcomes.string(row, 0) ?? "", defaulted: outcomes.string(row, 1) == "t",
                         count: Int(number(2)), weightSum: number(3), weightSquares: number(4), weightMax: number(5)))
             }
-            let range = try connection.execute(queries.dayRange)
-            if range.string(0, 0) != nil {
-                totals.dayRange =
-                    TotalsQueries.day(
-                        try Self.timestamp(range.string(0, 0)))...TotalsQueries.day(
-                        try Self.timestamp(range.string(0, 1)))
-            }
+            totals.dayRange = TotalsQueries.dayRange(of: totals.decisionGroups)
             if let days = totals.dayRange {
                 let sample = try connection.execute(queries.sample(days: days, perDay: samplePerDay))
                 for row in 0..<sample.rowCount {

@@ -156,6 +156,27 @@ final class SQLiteStatement {
 
     func int(_ column: Int32) throws -> Int? { try int64(column).map { Int($0) } }
 
+    // The readers of a row that may break the contract (decisions and outcomes, which other programs
+    // write): a wrongly typed value makes the row invalid, counted by the exporter and the report, instead
+    // of an error that would stop the whole read, and every refresh after it, at that one row.
+
+    /// A REAL column of such a row: NULL is nil, text or a blob is NaN (a non-finite value).
+    func rowDouble(_ column: Int32) -> Double? {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_NULL: return nil
+        case SQLITE_FLOAT, SQLITE_INTEGER: return sqlite3_column_double(handle, column)
+        default: return .nan
+        }
+    }
+
+    /// An INTEGER column of such a row: NULL, text, a blob or a fractional number is nil (missing).
+    func rowInt(_ column: Int32) -> Int? {
+        sqlite3_column_type(handle, column) == SQLITE_INTEGER ? Int(sqlite3_column_int64(handle, column)) : nil
+    }
+
+    /// A boolean column of such a row: an integer is true when non-zero; anything else is nil (missing).
+    func rowBool(_ column: Int32) -> Bool? { rowInt(column).map { $0 != 0 } }
+
     func bool(_ column: Int32) throws -> Bool? { try int64(column).map { $0 != 0 } }
 
     private func typeError(_ column: Int32, expected: String) -> StoreError {

@@ -85,20 +85,26 @@ extension SQLiteStore {
     func decision(_ select: SQLiteStatement, at first: Int32) throws -> DecisionRow? {
         guard let applicationID = select.string(first) else { return nil }
         let features = ApplicantFeatures(
-            age: try select.int(first + 9), annualIncome: try select.double(first + 10),
-            debtToIncome: try select.double(first + 11), creditScore: try select.int(first + 12),
-            creditHistoryMonths: try select.int(first + 13), recentBankruptcy: try select.bool(first + 14))
+            age: select.rowInt(first + 9), annualIncome: select.rowDouble(first + 10),
+            debtToIncome: select.rowDouble(first + 11), creditScore: select.rowInt(first + 12),
+            creditHistoryMonths: select.rowInt(first + 13), recentBankruptcy: select.rowBool(first + 14))
         return DecisionRow(
-            applicationID: applicationID, decidedAt: try timestamp(select, first + 1, table: Schema.decisions.name),
-            variant: select.string(first + 2), approved: try select.bool(first + 3), reason: select.string(first + 4),
-            propensity: try select.double(first + 5), score: try select.double(first + 6),
-            modelVersion: select.string(first + 7), loanAmount: try select.double(first + 8), features: features)
+            applicationID: applicationID, decidedAt: rowTime(select, first + 1), variant: select.string(first + 2),
+            approved: select.rowBool(first + 3), reason: select.string(first + 4),
+            propensity: select.rowDouble(first + 5), score: select.rowDouble(first + 6),
+            modelVersion: select.string(first + 7), loanAmount: select.rowDouble(first + 8), features: features)
     }
 
     func outcome(_ select: SQLiteStatement) throws -> OutcomeRow {
         OutcomeRow(
-            applicationID: select.string(0) ?? "", observedAt: try timestamp(select, 1, table: Schema.outcomes.name),
-            defaulted: try select.bool(2), lossAmount: try select.double(3))
+            applicationID: select.string(0) ?? "", observedAt: rowTime(select, 1), defaulted: select.rowBool(2),
+            lossAmount: select.rowDouble(3))
+    }
+
+    /// The time of a decision or outcome row; ``Timestamp/unreadable`` when it is NULL or not ISO 8601 UTC,
+    /// for the readers to count the row as invalid.
+    func rowTime(_ statement: SQLiteStatement, _ column: Int32) -> Timestamp {
+        statement.string(column).flatMap { Timestamp(iso8601: $0) } ?? .unreadable
     }
 
     @discardableResult public func streamOutcomes(

@@ -30,13 +30,7 @@ extension SQLiteStore {
                         count: try outcomes.int(2) ?? 0, weightSum: try outcomes.double(3) ?? 0,
                         weightSquares: try outcomes.double(4) ?? 0, weightMax: try outcomes.double(5) ?? 0))
             }
-            let range = try connection.prepare(queries.dayRange)
-            if try range.step(), !range.isNull(0) {
-                totals.dayRange =
-                    TotalsQueries.day(
-                        try timestamp(range, 0, table: decisionsTable))...TotalsQueries.day(
-                        try timestamp(range, 1, table: decisionsTable))
-            }
+            totals.dayRange = TotalsQueries.dayRange(of: totals.decisionGroups)
             if let days = totals.dayRange {
                 let sample = try connection.prepare(queries.sample(days: days, perDay: samplePerDay))
                 while try sample.step() {

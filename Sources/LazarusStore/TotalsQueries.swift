@@ -27,7 +27,22 @@ struct TotalsQueries {
     /// `x` is a boolean: not null, and on SQLite (which stores booleans as integers, and reads any non-zero
     /// value as true) exactly 0 or 1, so that `approved = 1` means what the row reader means.
     func boolean(_ x: String) -> String {
-        dialect == .postgres ? "\(x) IS NOT NULL" : "\(x) IN (0, 1)"
+        dialect == .postgres ? "\(x) IS NOT NULL" : "(typeof(\(x)) = 'integer' AND \(x) IN (0, 1))"
+    }
+
+    /// `x` is a time the row readers read as a plausible instant (``Timestamp/isPlausible``), never more
+    /// lenient: on PostgreSQL not NULL, finite and in the years 1900–9999; on SQLite, in addition, in the
+    /// store's own fixed-width form and a real date (other spellings are left to the row readers).
+    func plausibleTime(_ x: String) -> String {
+        switch dialect {
+        case .postgres:
+            let (low, high) = ("'1900-01-01 00:00:00+00'::timestamptz", "'9999-12-31 23:59:59.999999+00'::timestamptz")
+            return "(\(x) >= \(low) AND \(x) <= \(high))"
+        case .sqlite:
+            let shape =
+                "[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z"
+            return "(\(x) GLOB '\(shape)' AND substr(\(x), 1, 4) >= '1900' AND julianday(\(x)) IS NOT NULL)"
+        }
     }
 
     /// Boolean true in a comparison.
@@ -41,6 +56,7 @@ struct TotalsQueries {
         let reasons = DecisionReason.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         return """
             (\(d)variant IN ('exploit', 'compliance') AND \(boolean("\(d)approved")) AND \(d)reason IN (\(reasons))
+            AND \(plausibleTime("\(d)decided_at"))
             AND \(d)propensity >= 0 AND \(d)propensity <= 1 AND \(d)score >= 0 AND \(d)score <= 1
             AND (\(d)propensity = 0 OR \(d)propensity >= \(DecisionRow.minimumPropensity))
             AND NOT (\(d)approved = \(yes) AND \(d)propensity = 0)
@@ -51,7 +67,7 @@ struct TotalsQueries {
     /// A plain outcome: of a plain approved decision, with a known result and a sound loss.
     var plainOutcome: String {
         """
-        (\(plainDecision("d.")) AND d.approved = \(yes) AND o.defaulted IS NOT NULL
+        (\(plainDecision("d.")) AND d.approved = \(yes) AND o.defaulted IS NOT NULL AND \(plausibleTime("o.observed_at"))
         AND (o.loss_amount IS NULL OR (o.loss_amount >= 0 AND \(finite("o.loss_amount")))))
         """
     }
@@ -69,15 +85,6 @@ struct TotalsQueries {
             max(1 / d.propensity)
         FROM lazarus_outcomes o JOIN lazarus_decisions d ON d.application_id = o.application_id
         WHERE \(plainOutcome) GROUP BY d.variant, o.defaulted
-        """
-    }
-
-    /// The days of the plain decisions. Invalid rows must not move the PSI windows; the valid explore rows
-    /// outside this range only widen it, so the sample read for it holds every day the final windows keep.
-    var dayRange: String {
-        """
-        SELECT \(timeValue("min(decided_at)")), \(timeValue("max(decided_at)")) FROM lazarus_decisions
-        WHERE \(plainDecision(""))
         """
     }
 
@@ -107,7 +114,12 @@ struct TotalsQueries {
     /// days in the first and the last seven days of `days`.
     func sample(days: ClosedRange<Int64>, perDay: Int) -> String {
         let features = ["annual_income", "credit_history_months", "debt_to_income", "credit_score", "age"]
-        let sound = features.map { "\($0) >= 0 AND \(finite($0))" }.joined(separator: " AND ")
+        // On SQLite an integer column can hold 30.5, which the row readers take as missing: not sampled.
+        let integers: Set = ["credit_history_months", "credit_score", "age"]
+        let sound = features.map { feature in
+            let integer = dialect == .sqlite && integers.contains(feature) ? " AND typeof(\(feature)) = 'integer'" : ""
+            return "\(feature) >= 0 AND \(finite(feature))\(integer)"
+        }.joined(separator: " AND ")
         return """
             SELECT day, h, score, \(features.joined(separator: ", ")) FROM (
                 SELECT \(day("decided_at")) AS day, \(Self.hash) AS h, score, \(features.joined(separator: ", ")),
@@ -131,6 +143,14 @@ struct TotalsQueries {
 }
 
 extension TotalsQueries {
+    /// The days of the plain decisions, from their groups' first and last times (no scan of its own).
+    /// Invalid rows must not move the PSI windows; the valid explore rows outside this range only widen it,
+    /// so the sample read for it holds every day the final windows keep.
+    static func dayRange(of groups: [ExperimentTotals.DecisionGroup]) -> ClosedRange<Int64>? {
+        guard let first = groups.map(\.first).min(), let last = groups.map(\.last).max() else { return nil }
+        return day(first)...day(last)
+    }
+
     /// The UTC day number of a timestamp (floor division, also before 1970).
     static func day(_ t: Timestamp) -> Int64 {
         let perDay = Timestamp.microsecondsPerDay

@@ -114,12 +114,28 @@ struct ExperimentStateStoreTests {
             ? """
             INSERT INTO lazarus_decisions (application_id, decided_at, variant, approved, reason, propensity, score)
             VALUES ('odd-1', '\(day)T10:00:00.000000Z', 'exploit', 2, 'MODEL_QUALIFIED', 0, 0.7),
-                ('odd-2', '\(day) 11:00:00', 'exploit', 1, 'MODEL_QUALIFIED', 1, 0.8)
+                ('odd-2', '\(day) 11:00:00', 'exploit', 1, 'MODEL_QUALIFIED', 1, 0.8),
+                ('odd-3', 'soon', 'exploit', 1, 'MODEL_QUALIFIED', 1, 0.8),
+                ('odd-4', '\(day)T12:00:00.000000Z', 'exploit', 1, 'MODEL_QUALIFIED', 'n/a', 0.8),
+                ('odd-5', '\(day)T13:00:00.000000Z', 'exploit', 0.5, 'MODEL_QUALIFIED', 1, 0.8),
+                ('odd-6', '\(day)T14:00:00.000000Z', 'explore', 1, 'PROJECT_LAZARUS_EXPLORE', 0.01, x'00');
+            INSERT INTO lazarus_decisions (application_id, decided_at, variant, approved, reason, propensity, score,
+                age, annual_income, debt_to_income, credit_score, credit_history_months)
+            VALUES ('odd-7', '\(day)T15:00:00.000000Z', 'exploit', 1, 'MODEL_QUALIFIED', 1, 0.8,
+                30.5, 50000, 0.2, 700, 24);
+            INSERT INTO lazarus_outcomes (application_id, observed_at, defaulted, loss_amount)
+            VALUES ('odd-2', 'later', 0, 0), ('odd-7', '\(day)T16:00:00.000000Z', 1, 'lots');
             """
             : """
             INSERT INTO lazarus_decisions (application_id, decided_at, variant, approved, reason, propensity, score)
             VALUES ('odd-1', '\(day)T10:00:00Z', 'exploit', true, 'MODEL_QUALIFIED', 'NaN', 0.7),
-                ('odd-2', '\(day)T11:00:00Z', 'exploit', true, 'MODEL_QUALIFIED', 1, 'NaN')
+                ('odd-2', '\(day)T11:00:00Z', 'exploit', true, 'MODEL_QUALIFIED', 1, 'NaN'),
+                ('odd-3', 'infinity', 'exploit', true, 'MODEL_QUALIFIED', 1, 0.8),
+                ('odd-4', '-infinity', 'explore', true, 'PROJECT_LAZARUS_EXPLORE', 0.01, 0.2),
+                ('odd-5', '0001-01-01T00:00:00Z', 'exploit', true, 'MODEL_QUALIFIED', 1, 0.8),
+                ('odd-6', '\(day)T12:00:00Z', 'exploit', true, 'MODEL_QUALIFIED', 1, 0.8);
+            INSERT INTO lazarus_outcomes (application_id, observed_at, defaulted, loss_amount)
+            VALUES ('odd-6', 'infinity', false, 0);
             """
         try scratch.raw(odd)
         try state.refresh(from: .store(store), now: Double(batches))
@@ -137,6 +153,10 @@ struct ExperimentStateStoreTests {
         #expect(!text.contains(#"reason="propensity_out_of_range"} 0"#))
         #expect(!text.contains(#"reason="score_out_of_range"} 0"#))
         #expect(!text.contains(#"reason="non_finite"} 0"#))
+        // Rows another program wrote with times that are no instant, or values of the wrong type, are counted
+        // and skipped; they no longer stop every refresh at that row.
+        #expect(!text.contains(#"lazarus_invalid_rows{table="lazarus_decisions",reason="bad_timestamp"} 0"#))
+        #expect(!text.contains(#"lazarus_invalid_rows{table="lazarus_outcomes",reason="bad_timestamp"} 0"#))
         let psi = incremental.first { $0.name == "lazarus_feature_psi" }?.samples ?? []
         #expect(psi.count == 5, "an invalid row dated 1970 must not empty the PSI windows")
         #expect(psi.allSatisfy { $0.value < 0.1 }, "the same population: no shift")

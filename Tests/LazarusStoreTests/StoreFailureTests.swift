@@ -96,15 +96,25 @@ struct StoreFailureTests {
         }
     }
 
-    @Test("text in a numeric SQLite column is reported, never read as 0")
+    @Test("a wrongly typed SQLite value makes its row invalid, never 0, and does not stop the read")
     func sqliteTextInNumericColumn() throws {
         let scratch = try ScratchStore(.sqlite)
         try scratch.store.migrate()
-        try scratch.store.insertDecisions(Fixtures.decisions(0..<3))
+        try scratch.store.insertDecisions(Fixtures.decisions(0..<4))
         try scratch.raw("UPDATE lazarus_decisions SET propensity = 'high' WHERE application_id = 'app-1'")
-        let error = #expect(throws: StoreError.self) { try scratch.store.streamDecisions(.all) { _ in } }
-        #expect(error?.code == .corruptData)
-        #expect(error?.message.contains("propensity") == true)
+        try scratch.raw("UPDATE lazarus_decisions SET decided_at = 'tomorrow' WHERE application_id = 'app-0'")
+        try scratch.raw("UPDATE lazarus_decisions SET age = 30.5, approved = 0.5 WHERE application_id = 'app-2'")
+        var rows: [String: DecisionRow] = [:]
+        try scratch.store.streamDecisions(.all) { rows[$0.applicationID] = $0 }
+        #expect(rows.count == 4)
+        #expect(rows["app-0"]?.decidedAt == .unreadable)
+        #expect(rows["app-0"]?.defect == .badTimestamp)
+        #expect(rows["app-1"]?.propensity?.isNaN == true)
+        #expect(rows["app-1"]?.defect == .nonFinite)
+        #expect(rows["app-2"]?.features.age == nil)
+        #expect(rows["app-2"]?.approved == nil)
+        #expect(rows["app-2"]?.defect == .nullField)
+        #expect(rows["app-3"]?.decidedAt == Fixtures.decision(3).decidedAt)
     }
 
     @Test("a value out of range for PostgreSQL writes nothing", .enabled(if: Backend.postgresURL != nil))
