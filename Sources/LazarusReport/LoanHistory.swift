@@ -59,8 +59,9 @@ public struct LoanHistory: Sendable {
                 later += 1
                 return
             }
-            guard let i = index[outcome.applicationID], loans[i].approved, let defaulted = outcome.defaulted,
-                loans[i].observedAt == nil, (outcome.lossAmount ?? 0) >= 0
+            // An unreadable time reads as the earliest instant: it must be skipped, not taken as observed.
+            guard outcome.observedAt.isPlausible, let i = index[outcome.applicationID], loans[i].approved,
+                let defaulted = outcome.defaulted, loans[i].observedAt == nil, (outcome.lossAmount ?? 0) >= 0
             else {
                 skipped += 1
                 return
