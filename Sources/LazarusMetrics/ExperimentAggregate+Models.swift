@@ -37,7 +37,8 @@ extension ExperimentAggregate {
             guard record.version != "production", let spec = try? ModelSpec(json: record.spec),
                 spec.target == "probability_of_default",
                 let columns = Self.columns(of: spec.model.featureNames),
-                let from = Timestamp(iso8601: spec.trainedFrom), let before = Timestamp(iso8601: spec.trainedBefore)
+                let from = Timestamp(iso8601: spec.trainedFrom), let before = Timestamp(iso8601: spec.trainedBefore),
+                from < before
             else { continue }
             func predict(_ features: [Double]) -> Double? {
                 let x = columns.map { features[$0] }

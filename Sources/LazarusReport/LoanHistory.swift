@@ -61,7 +61,8 @@ public struct LoanHistory: Sendable {
             }
             // An unreadable time reads as the earliest instant: it must be skipped, not taken as observed.
             guard outcome.observedAt.isPlausible, let i = index[outcome.applicationID], loans[i].approved,
-                let defaulted = outcome.defaulted, loans[i].observedAt == nil, (outcome.lossAmount ?? 0) >= 0
+                let defaulted = outcome.defaulted, loans[i].observedAt == nil, (outcome.lossAmount ?? 0) >= 0,
+                (outcome.lossAmount ?? 0).isFinite
             else {
                 skipped += 1
                 return

@@ -6,13 +6,19 @@ extension PostgresStore {
         // One repeatable-read snapshot, so counts and groups describe the same moment.
         return try inTransaction {
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            // The time ranges over plausible times only: an `infinity` has no epoch to cast, and the row
+            // readers count such rows as invalid anyway.
+            let queries = TotalsQueries(dialect: .postgres)
+            func plausible(_ f: String, _ column: String) -> String {
+                Self.micros("\(f)(\(column)) FILTER (WHERE \(queries.plausibleTime(column)))")
+            }
             let totals = try connection.execute(
                 """
                 SELECT (SELECT count(*) FROM lazarus_budget_ledger), (SELECT count(*) FROM lazarus_models),
-                    count(*), \(Self.micros("min(decided_at)")), \(Self.micros("max(decided_at)")),
+                    count(*), \(plausible("min", "decided_at")), \(plausible("max", "decided_at")),
                     (SELECT count(*) FROM lazarus_outcomes),
-                    (SELECT \(Self.micros("min(observed_at)")) FROM lazarus_outcomes),
-                    (SELECT \(Self.micros("max(observed_at)")) FROM lazarus_outcomes)
+                    (SELECT \(plausible("min", "observed_at")) FROM lazarus_outcomes),
+                    (SELECT \(plausible("max", "observed_at")) FROM lazarus_outcomes)
                 FROM lazarus_decisions
                 """)
             func int(_ column: Int) -> Int { totals.string(0, column).flatMap { Int($0) } ?? 0 }

@@ -38,10 +38,15 @@ extension SQLiteStore {
     }
 
     private func countAndRange(_ table: String, _ column: String) throws -> (Int, ClosedRange<Timestamp>?) {
-        let statement = try connection.prepare("SELECT COUNT(*), MIN(\(column)), MAX(\(column)) FROM \(table)")
+        // Over plausible times only: text that is no time would not parse, and the row readers count such
+        // rows as invalid anyway.
+        let plausible = TotalsQueries(dialect: .sqlite).plausibleTime(column)
+        let statement = try connection.prepare(
+            "SELECT COUNT(*), MIN(\(column)) FILTER (WHERE \(plausible)), MAX(\(column)) FILTER (WHERE \(plausible)) FROM \(table)"
+        )
         _ = try statement.step()
         let count = try statement.int(0) ?? 0
-        guard count > 0 else { return (0, nil) }
+        guard count > 0, !statement.isNull(1) else { return (count, nil) }
         let low = try timestamp(statement, 1, table: table)
         let high = try timestamp(statement, 2, table: table)
         return (count, low...high)

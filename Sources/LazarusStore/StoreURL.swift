@@ -66,8 +66,9 @@ public enum StoreURL: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Where the passwords are, in text order. The user info ends where libpq ends it: at the last `@`
-    /// before the first `/` after the scheme (so a `?` or `#` inside a password does not hide it).
+    /// Where the passwords are, in text order. The user info ends before the first `/` after the scheme,
+    /// as libpq ends it (so a `?` or `#` inside a password does not hide it); redacting up to the last `@`
+    /// there covers at least what libpq takes as the password.
     static func secretRanges(in text: String) -> [Range<String.Index>] {
         var ranges: [Range<String.Index>] = []
         var searchFrom = text.startIndex

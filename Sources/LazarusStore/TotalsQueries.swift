@@ -19,7 +19,9 @@ struct TotalsQueries {
     /// The UTC day number of a time column.
     func day(_ column: String) -> String {
         switch dialect {
-        case .postgres: "floor(extract(epoch FROM \(column)) / 86400)::int8"
+        // Date arithmetic, not extract(epoch): that is numeric since PostgreSQL 14, and dividing it on every
+        // row made the sample query three times slower (10M rows: seconds).
+        case .postgres: "((\(column) AT TIME ZONE 'UTC')::date - DATE '1970-01-01')"
         case .sqlite: "CAST(julianday(substr(\(column), 1, 10)) - 2440587.5 AS INTEGER)"
         }
     }
@@ -41,7 +43,25 @@ struct TotalsQueries {
         case .sqlite:
             let shape =
                 "[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z"
-            return "(\(x) GLOB '\(shape)' AND substr(\(x), 1, 4) >= '1900' AND julianday(\(x)) IS NOT NULL)"
+            // julianday alone takes 2023-02-30 and 24:00, which the row readers refuse.
+            return """
+                (\(x) GLOB '\(shape)' AND substr(\(x), 1, 4) >= '1900' AND julianday(\(x)) IS NOT NULL
+                AND date(julianday(substr(\(x), 1, 10))) = substr(\(x), 1, 10) AND substr(\(x), 12, 2) < '24')
+                """
+        }
+    }
+
+    /// `decided_at` is on a day of the first or the last seven of `days`. On PostgreSQL as a range of
+    /// instants, the same days exactly, which the `decided_at` index answers without a full scan.
+    func inWindows(_ days: ClosedRange<Int64>) -> String {
+        switch dialect {
+        case .postgres:
+            let perDay = Timestamp.microsecondsPerDay
+            let referenceEnd = Timestamp(microseconds: (days.lowerBound + 7) * perDay).iso8601
+            let recentStart = Timestamp(microseconds: (days.upperBound - 6) * perDay).iso8601
+            return "(decided_at < '\(referenceEnd)'::timestamptz OR decided_at >= '\(recentStart)'::timestamptz)"
+        case .sqlite:
+            return "(\(day("decided_at")) < \(days.lowerBound + 7) OR \(day("decided_at")) > \(days.upperBound - 7))"
         }
     }
 
@@ -65,9 +85,15 @@ struct TotalsQueries {
     }
 
     /// A plain outcome: of a plain approved decision, with a known result and a sound loss.
-    var plainOutcome: String {
+    var plainOutcome: String { "(\(plainApproved) AND \(soundOutcome))" }
+
+    /// The decision `d` is plain and approved.
+    var plainApproved: String { "(\(plainDecision("d.")) AND d.approved = \(yes))" }
+
+    /// The outcome `o` itself is sound: a known result, a readable time, a sound loss.
+    var soundOutcome: String {
         """
-        (\(plainDecision("d.")) AND d.approved = \(yes) AND o.defaulted IS NOT NULL AND \(plausibleTime("o.observed_at"))
+        (\(boolean("o.defaulted")) AND \(plausibleTime("o.observed_at"))
         AND (o.loss_amount IS NULL OR (o.loss_amount >= 0 AND \(finite("o.loss_amount")))))
         """
     }
@@ -126,7 +152,7 @@ struct TotalsQueries {
                     row_number() OVER (PARTITION BY \(day("decided_at")) ORDER BY \(Self.hash)) AS pick
                 FROM lazarus_decisions
                 WHERE \(plainDecision("")) AND variant = 'exploit' AND \(sound) AND ingest_seq IS NOT NULL
-                    AND (\(day("decided_at")) < \(days.lowerBound + 7) OR \(day("decided_at")) > \(days.upperBound - 7))
+                    AND \(inWindows(days))
             ) ranked WHERE pick <= \(perDay)
             """
     }

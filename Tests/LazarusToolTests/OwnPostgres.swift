@@ -14,7 +14,8 @@ final class OwnPostgres {
 
     init() throws {
         let made = try Self.lib(
-            "lazarus_start_postgres >&2 && echo \"$LAZARUS_PG_DIR\" && echo \"$LAZARUS_TEST_POSTGRES_URL\"")
+            "{ lazarus_start_postgres >&2 || { lazarus_stop_postgres; exit 1; }; } && echo \"$LAZARUS_PG_DIR\" && echo \"$LAZARUS_TEST_POSTGRES_URL\""
+        )
         let lines = made.split(separator: "\n").map(String.init)
         guard lines.count == 2, let colon = lines[1].lastIndex(of: ":"), let slash = lines[1].lastIndex(of: "/") else {
             throw CocoaError(.fileReadCorruptFile)
