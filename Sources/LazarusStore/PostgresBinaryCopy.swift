@@ -131,19 +131,22 @@ struct PostgresBinaryCopyReader {
     /// A time of a row that may break the contract: NULL, `infinity` and `-infinity` are
     /// ``Timestamp/unreadable``, for the readers to count the row as invalid.
     mutating func rowTime() throws -> Timestamp {
-        guard let raw = try int8() else { return .unreadable }
-        let (unix, overflow) = raw.addingReportingOverflow(PostgresBinaryCopyWriter.postgresEpochOffset)
-        return overflow || raw == Int64.max || raw == Int64.min ? .unreadable : Timestamp(microseconds: unix)
+        try int8().flatMap(Self.instant) ?? .unreadable
     }
 
     mutating func timestamp() throws -> Timestamp? {
         guard let raw = try int8() else { return nil }
-        // 'infinity' and '-infinity' are Int64.max and .min: no instant, and they would overflow.
-        let (unix, overflow) = raw.addingReportingOverflow(PostgresBinaryCopyWriter.postgresEpochOffset)
-        guard !overflow, raw != Int64.max, raw != Int64.min else {
+        guard let instant = Self.instant(raw) else {
             throw StoreError(.corruptData, "PostgreSQL returned an infinite timestamp where an instant is needed")
         }
-        return Timestamp(microseconds: unix)
+        return instant
+    }
+
+    /// A binary `timestamptz` as an instant; `nil` for 'infinity' and '-infinity' (Int64.max and .min: no
+    /// instant, and they would overflow).
+    private static func instant(_ raw: Int64) -> Timestamp? {
+        let (unix, overflow) = raw.addingReportingOverflow(PostgresBinaryCopyWriter.postgresEpochOffset)
+        return overflow || raw == Int64.max || raw == Int64.min ? nil : Timestamp(microseconds: unix)
     }
 
     private mutating func fieldLength(expected: Int? = nil) throws -> Int? {

@@ -85,15 +85,9 @@ struct TotalsQueries {
     }
 
     /// A plain outcome: of a plain approved decision, with a known result and a sound loss.
-    var plainOutcome: String { "(\(plainApproved) AND \(soundOutcome))" }
-
-    /// The decision `d` is plain and approved.
-    var plainApproved: String { "(\(plainDecision("d.")) AND d.approved = \(yes))" }
-
-    /// The outcome `o` itself is sound: a known result, a readable time, a sound loss.
-    var soundOutcome: String {
+    var plainOutcome: String {
         """
-        (\(boolean("o.defaulted")) AND \(plausibleTime("o.observed_at"))
+        (\(plainDecision("d.")) AND d.approved = \(yes) AND \(boolean("o.defaulted")) AND \(plausibleTime("o.observed_at"))
         AND (o.loss_amount IS NULL OR (o.loss_amount >= 0 AND \(finite("o.loss_amount")))))
         """
     }
