@@ -3,7 +3,7 @@ import Foundation
 /// What `lazarus_models.spec` holds for a logistic model: enough to score an applicant and to know how
 /// the model was made.
 public struct ModelSpec: Sendable, Equatable, Codable {
-    /// `standard` (V1) or `causal` (V2).
+    /// `baseline` (V0), `standard` (V1) or `causal` (V2).
     public var kind: String
     /// What the model predicts: always the probability of default.
     public var target: String
@@ -23,6 +23,9 @@ public struct ModelSpec: Sendable, Equatable, Codable {
     public var trainedFrom: String
     /// End of the training window (ISO 8601), exclusive.
     public var trainedBefore: String
+    /// Only outcomes observed before this instant (ISO 8601) were used: the report's cut-off. Absent in
+    /// specs written before maturity was introduced.
+    public var labelsObservedBefore: String?
     /// Labelled loans used.
     public var samples: Int
     /// Sum of the training weights.
@@ -46,6 +49,31 @@ public struct ModelSpec: Sendable, Equatable, Codable {
         self.l2 = l2
         trainedFrom = window.lowerBound.iso8601
         trainedBefore = window.upperBound.iso8601
+        samples = fit.rows
+        weightSum = fit.weightSum
+    }
+
+    /// A spec for one of the report's three models (V0 baseline, V1 standard, V2 causal).
+    /// - Parameters:
+    ///   - kind: `baseline`, `standard` or `causal`.
+    ///   - fit: the model's fit.
+    ///   - weighted: whether it was weighted 1/propensity.
+    ///   - trainedOn: the decisions it was trained on, by `decided_at`, end exclusive.
+    ///   - labelsObservedBefore: the cut-off of the outcomes it used.
+    public init(
+        kind: String, fit: LogisticFit, weighted: Bool, trainedOn: Range<Timestamp>, labelsObservedBefore: Timestamp
+    ) {
+        self.kind = kind
+        target = "probability_of_default"
+        model = fit.model
+        standardErrors = fit.robustStandardErrors
+        weighting = weighted ? "inverse-propensity" : "none"
+        clipWeightsAt = nil
+        stabilizedWeights = false
+        l2 = 0
+        trainedFrom = trainedOn.lowerBound.iso8601
+        trainedBefore = trainedOn.upperBound.iso8601
+        self.labelsObservedBefore = labelsObservedBefore.iso8601
         samples = fit.rows
         weightSum = fit.weightSum
     }

@@ -2,70 +2,91 @@ import Foundation
 import LazarusCore
 import LazarusRender
 
-/// The V1 vs V2 table: discrimination, approvals, off-policy value, blindness and quality gates.
+/// The model table: discrimination, approvals, doubly robust values with intervals, blindness and gates.
 struct ModelTable {
     let models: [ShadowReport.ModelSummary]
+    let values: [ShadowReport.PolicyValue]
 
-    func draw(_ canvas: PDFCanvas, x: Double, y: Double, width: Double) {
-        let labelWidth = 170.0
+    /// Draws the table and returns the y below it. A figure with an interval prints the interval under it.
+    func draw(_ canvas: PDFCanvas, x: Double, y: Double, width: Double) -> Double {
+        let labelWidth = 150.0
         let columnWidth = (width - labelWidth) / Double(max(models.count, 1))
-        func row(_ label: String, _ values: [String], y: Double, bold: Bool = false, shaded: Bool = false) {
-            if shaded {
-                canvas.setColor(red: 0.95, green: 0.96, blue: 0.98)
-                canvas.fillRectangle(x: x, y: y - 10, width: width, height: 14)
+        // Text cut to its column, so that no cell runs into the next.
+        func fitted(_ text: String, size: Double, bold: Bool = false) -> String {
+            var cut = text
+            while cut.count > 1, canvas.textWidth(cut, size: size, bold: bold) > columnWidth - 6 {
+                cut = String(cut.dropLast(2)) + "…"
             }
-            canvas.setColor(Palette.ink)
-            canvas.text(label, x: x + 4, y: y, size: 8, bold: bold)
-            for (i, value) in values.enumerated() {
-                canvas.text(value, x: x + labelWidth + Double(i) * columnWidth, y: y, size: 8, bold: bold)
-            }
+            return cut
         }
         var cy = y
-        row("", models.map(\.name), y: cy, bold: true)
-        cy += 16
-        let optionalDollars = { (v: Double?) in v.map { Format.dollars($0, cents: false) } ?? "n/a" }
-        let lines: [(String, [String])] = [
-            (
-                "AUC on explore loans (95 % CI)",
-                models.map { m in
-                    m.auc.map {
-                        Format.decimal($0, 3) + " (" + Format.decimal(m.aucLow ?? 0, 2) + "–"
-                            + Format.decimal(m.aucHigh ?? 0, 2) + ")"
-                    } ?? "n/a"
+        var shaded = false
+        func row(_ label: String, _ cells: [(String, String?)], bold: Bool = false) {
+            let twoLines = cells.contains { $0.1 != nil }
+            let height = twoLines ? 22.0 : 14.0
+            if shaded {
+                canvas.setColor(red: 0.95, green: 0.96, blue: 0.98)
+                canvas.fillRectangle(x: x, y: cy - 10, width: width, height: height)
+            }
+            shaded.toggle()
+            canvas.setColor(Palette.ink)
+            canvas.text(label, x: x + 4, y: cy, size: 7.5, bold: bold)
+            for (i, cell) in cells.enumerated() {
+                let cx = x + labelWidth + Double(i) * columnWidth
+                canvas.setColor(Palette.ink)
+                canvas.text(fitted(cell.0, size: 7.5, bold: bold), x: cx, y: cy, size: 7.5, bold: bold)
+                if let below = cell.1 {
+                    canvas.setColor(Palette.grey)
+                    canvas.text(fitted(below, size: 6.5), x: cx, y: cy + 9, size: 6.5)
                 }
-            ),
-            ("Approval rate (volume parity)", models.map { Format.percent($0.approvalRate) }),
-            (
-                "Default rate of approved, IPW (95 % CI)",
-                models.map { m in
-                    m.defaultRate.map {
-                        Format.percent($0) + " (" + Format.percent(m.defaultRateLow ?? 0) + "–"
-                            + Format.percent(m.defaultRateHigh ?? 0) + ")"
-                    } ?? "n/a"
-                }
-            ),
-            ("Expected revenue per 1,000 applicants", models.map { optionalDollars($0.expectedRevenue) }),
-            ("Expected loss per 1,000 applicants", models.map { optionalDollars($0.expectedLoss) }),
-            ("Profit per applicant", models.map { $0.profitPerApplicant.map { Format.dollars($0) } ?? "n/a" }),
-            ("Blindness on rejected explore loans", models.map { $0.blindness.map { Format.decimal($0, 3) } ?? "n/a" }),
-        ]
-        for (i, line) in lines.enumerated() {
-            row(line.0, line.1, y: cy, shaded: i % 2 == 0)
-            cy += 14
+            }
+            cy += height
         }
+        func dollars(_ v: ShadowReport.PerApplicant?) -> (String, String?) {
+            guard let v else { return ("—", nil) }
+            return (Format.dollars(v.dollars), "(" + Format.dollars(v.low) + " to " + Format.dollars(v.high) + ")")
+        }
+        let valueOf = { (i: Int) in i < values.count ? values[i] : nil }
+        row("", models.map { ($0.name, nil) }, bold: true)
+        shaded = true
+        row(
+            "AUC on explore loans (95 % CI)",
+            models.map { m in
+                guard let auc = m.auc else { return ("n/a", nil) }
+                return (
+                    Format.decimal(auc, 3),
+                    "(" + Format.decimal(m.aucLow ?? 0, 2) + " to " + Format.decimal(m.aucHigh ?? 0, 2) + ")"
+                )
+            })
+        row("Approval share (volume parity)", models.map { (Format.percent($0.approvalRate), nil) })
+        row(
+            "Default rate of approved, IPW",
+            models.map { m in
+                guard let rate = m.defaultRate else { return ("n/a", nil) }
+                return (
+                    Format.percent(rate),
+                    "(" + Format.percent(m.defaultRateLow ?? 0) + " to " + Format.percent(m.defaultRateHigh ?? 0) + ")"
+                )
+            })
+        row("Profit per applicant", models.indices.map { dollars(valueOf($0)?.profitPerApplicant) })
+        row("  paired, minus production", models.indices.map { dollars(valueOf($0)?.versusProduction) })
+        row("  paired, minus V0", models.indices.map { dollars(valueOf($0)?.versusV0) })
+        row("Blindness, rejected region", models.map { ($0.blindness.map { Format.decimal($0, 3) } ?? "n/a", nil) })
         let gateNames = models.first { !$0.gates.isEmpty }?.gates.map(\.name) ?? []
         for (g, name) in gateNames.enumerated() {
-            let values = models.map { m -> String in
-                guard g < m.gates.count else { return "incumbent" }
-                return (m.gates[g].passed ? "pass · " : "FAIL · ") + m.gates[g].detail
-            }
-            row("Gate: " + name, values, y: cy, shaded: (lines.count + g) % 2 == 0)
+            let top = cy
+            row(
+                "Gate: " + name,
+                models.map { m in
+                    guard g < m.gates.count else { return ("incumbent", nil) }
+                    return ((m.gates[g].passed ? "pass · " : "FAIL · ") + m.gates[g].detail, nil)
+                })
             for (i, model) in models.enumerated() where g < model.gates.count {
                 canvas.setColor(model.gates[g].passed ? Palette.repaid : Palette.defaulted)
-                canvas.circle(x: x + labelWidth + Double(i) * columnWidth - 6, y: cy - 3, radius: 2.5)
+                canvas.circle(x: x + labelWidth + Double(i) * columnWidth - 6, y: top - 3, radius: 2.5)
             }
-            cy += 14
         }
+        return cy
     }
 }
 

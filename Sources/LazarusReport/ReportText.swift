@@ -47,37 +47,64 @@ struct ReportText {
     static func values(_ r: ShadowReport) -> [String: Any] {
         let k = r.keyFigures
         let h = r.headline
-        let t = r.headlineToDate
+        let e = r.exploration
+        let voe = r.valueOfExploration
+        let vos = r.valueOfSwitching
+        let money = { (value: Double?) in value.map { Format.dollars($0, cents: false) } ?? "n/a" }
+        let hasValue = voe.perWeekDollars != nil
         var values: [String: Any] = [
             "period": r.period,
             "windowStart": String(r.windowStart.prefix(10)),
             "windowEnd": String(r.windowEnd.prefix(10)),
+            "cutoff": String(r.cutoff.prefix(10)),
+            "performanceWindow": String(r.performanceWindowDays),
+            "cohortFrom": String(r.cohort.from.prefix(10)),
+            "cohortTo": String(r.cohort.to.prefix(10)),
+            "eligible": Format.count(r.cohort.eligible),
+            "unsupported": Format.count(r.cohort.unsupported),
+            "missingOutcomes": Format.count(r.cohort.missingOutcomes),
+            "labelledLoans": Format.count(r.cohort.labelledLoans),
+            "hasValue": hasValue,
+            "voeAdds": voe.conclusive && (voe.perWeekDollars ?? 0) > 0,
+            "voeCosts": voe.conclusive && (voe.perWeekDollars ?? 0) < 0,
+            "voeInconclusive": hasValue && !voe.conclusive,
+            "voeNone": !hasValue,
+            "voeReason": voe.reason ?? "no estimate",
+            "voePerWeek": money(voe.perWeekDollars),
+            "voeLoss": money(voe.perWeekDollars.map { -$0 }),
+            "voeLow": money(voe.low),
+            "voeHigh": money(voe.high),
+            "vosPerWeek": money(vos.perWeekDollars),
+            "vosLow": money(vos.low),
+            "vosHigh": money(vos.high),
+            "vosConclusive": vos.conclusive,
+            "voeConclusive": voe.conclusive,
+            "incrementalLoans": Format.count(e.incrementalLoans),
+            "incrementalDefaults": Format.count(e.incrementalDefaults),
+            "incrementalLosses": Format.dollars(e.incrementalLossesDollars, cents: false),
+            "incrementalNet": Format.dollars(e.incrementalNetPnlDollars, cents: false),
+            "budgetLosses": Format.dollars(e.budgetLossesDollars, cents: false),
+            "mostlyApprovedAnyway": (e.budgetLossesOnApprovedAnywayShare ?? 0) > 0.5,
+            "approvedAnywayShare": Format.percent(e.budgetLossesOnApprovedAnywayShare ?? 0, 0),
+            "realisedRate": Format.percent(e.realisedRate, 2),
+            "exploreDecisions": Format.count(e.exploreDecisions),
+            "approvalShare": Format.percent(r.offPolicy.first?.approvalShare ?? 0, 1),
             "explorationCost": Format.dollars(h.explorationCost, cents: false),
-            "revenueUnlocked": Format.dollars(h.revenueUnlocked, cents: false),
-            "revenueLow": Format.dollars(h.revenueUnlockedLow, cents: false),
-            "revenueHigh": Format.dollars(h.revenueUnlockedHigh, cents: false),
-            "headlineSamples": Format.count(h.samples),
-            "conclusive": h.conclusive,
-            "inconclusive": !h.conclusive,
-            "toDateCost": Format.dollars(t.explorationCost, cents: false),
-            "toDateRevenue": Format.dollars(t.revenueUnlocked, cents: false),
-            "toDateLow": Format.dollars(t.revenueUnlockedLow, cents: false),
-            "toDateHigh": Format.dollars(t.revenueUnlockedHigh, cents: false),
-            "toDateSamples": Format.count(t.samples),
-            "toDateConclusive": t.conclusive,
-            "panelLift": Format.dollars(h.panelLift, cents: false),
-            "goodLoansFound": Format.count(h.goodLoansFound),
             "ltv": Format.dollars(r.settings.lifetimeValue, cents: false),
             "epsilon": Format.percent(r.settings.epsilon, 1),
             "folds": String(r.settings.folds),
             "exploreLoans": Format.count(k.exploreLoans),
             "decisions": Format.count(k.decisions),
-            "labelledLoans": Format.count(k.labelledLoans),
             "ess": Format.decimal(k.effectiveSampleSize, 0),
             "budgetRemaining": Format.dollars(k.budgetRemaining, cents: false),
             "hasModels": r.models.count > 1,
             "noModels": r.models.count <= 1,
         ]
+        if let b = r.breakEvenDefaultProbability, b > 0 {
+            values["hasBreakEven"] = true
+            values["breakEven"] = Format.percent(b, 1)
+            values["meanLoss"] = Format.dollars(r.settings.lifetimeValue * (1 - b) / b, cents: false)
+        }
         if let boundary = r.boundary {
             values["regionLabel"] = boundary.regionLabel ?? "no distinct group"
             values["hasRegion"] = boundary.regionLabel != nil

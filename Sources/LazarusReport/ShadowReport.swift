@@ -5,6 +5,28 @@ public struct ShadowReport: Sendable, Codable, Equatable {
     public var windowEnd: String
     public var generatedFrom: String
     public var settings: Settings
+    /// The cut-off T: the end of the window; outcomes observed before it are known.
+    public var cutoff: String
+    /// W: how long an outcome may take to arrive. A decision is mature at T when decided_at ≤ T − W.
+    public var performanceWindowDays: Int
+    /// The matured decision cohort every outcome-based figure rests on.
+    public var cohort: Cohort
+    /// What exploration cost in the window, split by whether production would have approved anyway.
+    public var exploration: Exploration
+    /// The headline: Δ(V2, V0), what the explore loans add over retraining without them.
+    public var valueOfExploration: Value
+    /// Δ(V2, production): what replacing production's rule with V2's policy would earn.
+    public var valueOfSwitching: Value
+    /// Production, V0, V1 and V2 with their specs, cut-offs and rejected-region quality.
+    public var modelsByName: ModelsByName
+    /// The off-policy table: each policy's value per applicant and its paired differences.
+    public var offPolicy: [PolicyValue]
+    /// LTV / (LTV + mean loss of the cohort's defaults): above this default probability a loan loses money.
+    public var breakEvenDefaultProbability: Double?
+    /// The cross-fitted fold models behind the value estimates, so that they can be recomputed from the tables.
+    public var crossFit: CrossFit?
+    /// Gross, kept for continuity: the IPW value of explore loans V2 approves and production rejects. Not the
+    /// value of exploration (it ignores whom V2 turns away and what retraining gives anyway).
     public var headline: Headline
     public var headlineToDate: Headline
     public var keyFigures: KeyFigures

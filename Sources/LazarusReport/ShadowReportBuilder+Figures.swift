@@ -4,25 +4,26 @@ import LazarusCore
 extension ShadowReportBuilder {
     typealias Loan = LoanHistory.Loan
 
-    /// Exploration cost against the off-policy value of the applicants V2 newly approves.
-    func headline(
-        _ labelled: [Loan], _ crossV2: [Double], _ cutoffV2: Double?, observedFrom: Timestamp?, history: LoanHistory
-    ) -> ShadowReport.Headline {
+    /// The gross figure kept from earlier reports: explore loans to applicants production rejected that V2's
+    /// cross-fitted policy approves, each standing for 1/propensity applicants (LTV if it repaid, −loss if
+    /// not). It is not the value of exploration: it ignores whom V2 turns away and what retraining gives anyway.
+    func headline(_ cohortLoans: [Loan], _ v2Approves: [Bool]?, observedFrom: Timestamp?) -> ShadowReport.Headline {
         let inRange = { (loan: Loan) in
             observedFrom.map { (loan.observedAt ?? .init(microseconds: .min)) >= $0 } ?? true
         }
-        let explore = labelled.indices.filter { labelled[$0].variant == .explore && inRange(labelled[$0]) }
-        let cost = explore.reduce(0) { $0 + (labelled[$1].defaulted == true ? labelled[$1].loss : 0) }
+        let explore = cohortLoans.indices.filter {
+            cohortLoans[$0].variant == .explore && cohortLoans[$0].defaulted != nil && inRange(cohortLoans[$0])
+        }
+        let cost = explore.reduce(0) { $0 + (cohortLoans[$1].defaulted == true ? cohortLoans[$1].loss : 0) }
         let good = explore.filter {
-            labelled[$0].defaulted == false && labelled[$0].score <= policy.riskThreshold
+            cohortLoans[$0].defaulted == false && cohortLoans[$0].score <= policy.riskThreshold
         }.count
         var value = 0.0
         var squares = 0.0
         var samples = 0
-        if let cutoffV2, crossV2.count == labelled.count {
-            // Each explore loan stands for 1/propensity applicants like it; LTV if it repaid, −loss if not.
-            for i in explore where labelled[i].score <= policy.riskThreshold && crossV2[i] <= cutoffV2 {
-                let loan = labelled[i]
+        if let v2Approves {
+            for i in explore where cohortLoans[i].score <= policy.riskThreshold && v2Approves[i] {
+                let loan = cohortLoans[i]
                 let reward = (loan.defaulted == true ? -loan.loss : lifetimeValue) / loan.propensity
                 value += reward
                 squares += reward * reward
@@ -37,16 +38,43 @@ extension ShadowReportBuilder {
             panelLift: Double(good) * lifetimeValue - cost, goodLoansFound: good)
     }
 
+    /// The cost of exploration in the window: outcomes of explore loans observed in it, split by whether
+    /// production would have approved the applicant anyway (propensity 1).
+    func exploration(_ history: LoanHistory, inWindow: [Loan]) -> ShadowReport.Exploration {
+        let eligible = inWindow.filter { $0.variant != .compliance }
+        let exploreDecisions = eligible.filter { $0.variant == .explore }.count
+        let observed = history.loans.filter {
+            $0.variant == .explore && $0.defaulted != nil && ($0.observedAt.map { $0 >= period.start } ?? false)
+        }
+        let incremental = observed.filter { $0.propensity < 1 }
+        let incrementalLosses = incremental.reduce(0) { $0 + ($1.defaulted == true ? $1.loss : 0) }
+        let repaid = incremental.filter { $0.defaulted == false }.count
+        let budgetLosses = observed.reduce(0) { $0 + ($1.defaulted == true ? $1.loss : 0) }
+        return ShadowReport.Exploration(
+            epsilon: policy.epsilon,
+            realisedRate: eligible.isEmpty ? 0 : Double(exploreDecisions) / Double(eligible.count),
+            exploreDecisions: exploreDecisions, incrementalLoans: incremental.count,
+            incrementalDefaults: incremental.filter { $0.defaulted == true }.count,
+            incrementalLossesDollars: incrementalLosses,
+            incrementalNetPnlDollars: Double(repaid) * lifetimeValue - incrementalLosses,
+            budgetLossesDollars: budgetLosses,
+            budgetLossesOnApprovedAnywayShare: budgetLosses > 0
+                ? (budgetLosses - incrementalLosses) / budgetLosses : nil
+        )
+    }
+
     func keyFigures(
-        _ history: LoanHistory, inWindow: [Loan], labelled: [Loan], pair: CausalTraining.Pair?
+        _ history: LoanHistory, inWindow: [Loan], cohort: [ExplorationValue.Applicant], economics: ReportEconomics
     ) -> ShadowReport.KeyFigures {
         let budget = BudgetState.replay(
             ledger: history.ledger, exploreLosses: exploreLosses(history), before: period.end)
-        let exploreLabelled = labelled.filter { $0.variant == .explore }
-        let exploreLosses = exploreLabelled.reduce(0) { $0 + ($1.defaulted == true ? $1.loss : 0) }
-        let goodFound = exploreLabelled.filter { $0.defaulted == false && $0.score <= policy.riskThreshold }.count
-        let observedInWindow = exploreLabelled.filter { ($0.observedAt ?? period.start) >= period.start }
-        let blindness = productionBlindness(labelled)
+        // The panel's figure is the exporter's: every explore outcome known by the end.
+        let exploreKnown = history.loans.filter { $0.variant == .explore && $0.defaulted != nil }
+        let exploreLosses = exploreKnown.reduce(0) { $0 + ($1.defaulted == true ? $1.loss : 0) }
+        let goodFound = exploreKnown.filter { $0.defaulted == false && $0.score <= policy.riskThreshold }.count
+        let observedInWindow = exploreKnown.filter { ($0.observedAt ?? period.start) >= period.start }
+        let production = economics.modelsByName.production
+        let weights = cohort.filter(\.labelled).map { 1 / $0.propensity }
         return ShadowReport.KeyFigures(
             budgetGranted: budget.granted, budgetSpent: budget.spent, budgetRemaining: budget.remaining,
             decisions: inWindow.count, exploreLoans: inWindow.filter { $0.variant == .explore }.count,
@@ -54,10 +82,9 @@ extension ShadowReportBuilder {
             explorePending: history.loans.filter { $0.variant == .explore && $0.approved && $0.defaulted == nil }.count,
             exploreLossesInWindow: observedInWindow.reduce(0) { $0 + ($1.defaulted == true ? $1.loss : 0) },
             projectedRevenueLift: Double(goodFound) * lifetimeValue - exploreLosses,
-            productionBlindness: blindness?.score, productionBlindnessStderr: blindness?.standardError,
-            blindnessSamples: blindness?.samples ?? 0,
-            effectiveSampleSize: pair.map { CausalTraining.effectiveSampleSize($0.weights) } ?? 0,
-            labelledLoans: labelled.count, skippedRows: history.skippedRows)
+            productionBlindness: production.blindness?.estimate, productionBlindnessStderr: nil,
+            blindnessSamples: production.samples, effectiveSampleSize: CausalTraining.effectiveSampleSize(weights),
+            labelledLoans: weights.count, skippedRows: history.skippedRows)
     }
 
     /// (observed at, loss) of every explore default, for replaying the budget.
@@ -66,14 +93,6 @@ extension ShadowReportBuilder {
             guard loan.variant == .explore, loan.defaulted == true, let at = loan.observedAt else { return nil }
             return (at, loan.loss)
         }
-    }
-
-    /// Blindness of the production score on explore loans to applicants it rejected.
-    func productionBlindness(_ labelled: [Loan]) -> BlindnessScore? {
-        let sample = labelled.filter { $0.variant == .explore && $0.score <= policy.riskThreshold }
-        return try? BlindnessScore(
-            probabilities: sample.map { 1 - $0.score }, labels: sample.map { $0.defaulted == true ? 1 : 0 },
-            weights: sample.map { 1 / $0.propensity })
     }
 
     /// The remaining budget at the window's start, after each ledger row and each explore loss in it.
@@ -91,20 +110,28 @@ extension ShadowReportBuilder {
         }
     }
 
-    func calibrationBins(_ labelled: [Loan], _ crossV1: [Double], _ crossV2: [Double]) -> [ShadowReport.CalibrationBin]
+    /// Cross-fitted V1 and V2 on the cohort's labelled explore loans, weighted 1/propensity, in ten bins.
+    func calibrationBins(
+        _ cohortLoans: [Loan], _ evaluation: ExplorationValue.Evaluation?
+    )
+        -> [ShadowReport.CalibrationBin]
     {
-        let explore = labelled.indices.filter { labelled[$0].variant == .explore }
+        guard let evaluation else { return [] }
+        let explore = cohortLoans.indices.filter {
+            cohortLoans[$0].variant == .explore && cohortLoans[$0].approved && cohortLoans[$0].defaulted != nil
+        }
         var bins: [ShadowReport.CalibrationBin] = []
-        for (name, predictions) in [("V1", crossV1), ("V2", crossV2)] where predictions.count == labelled.count {
+        for (name, model) in [("V1", ExplorationValue.Model.v1), ("V2", .v2)] {
+            let predictions = evaluation.predictedDefault[model.rawValue]
             var weight = [Double](repeating: 0, count: 10)
             var predicted = [Double](repeating: 0, count: 10)
             var observed = [Double](repeating: 0, count: 10)
             for i in explore {
                 let bin = min(Int(predictions[i] * 10), 9)
-                let w = 1 / labelled[i].propensity
+                let w = 1 / cohortLoans[i].propensity
                 weight[bin] += w
                 predicted[bin] += w * predictions[i]
-                observed[bin] += w * (labelled[i].defaulted == true ? 1 : 0)
+                observed[bin] += w * (cohortLoans[i].defaulted == true ? 1 : 0)
             }
             for bin in 0..<10 where weight[bin] > 0 {
                 bins.append(

@@ -2,99 +2,88 @@ import Foundation
 import LazarusCore
 
 extension ShadowReportBuilder {
-    /// Logged decisions before the end, without approved loans still pending, for off-policy estimates.
-    /// - Parameter approves: the candidate's decision for each loan, aligned with `loans`.
-    func offPolicyDecisions(_ loans: [Loan], approves: [Bool], losses: Bool) -> [OffPolicyEstimator.Decision] {
+    /// The model table: production, V0, V1 and V2 on the matured cohort, each policy cross-fitted.
+    func modelSummaries(
+        _ cohortLoans: [Loan], cohort: [ExplorationValue.Applicant], evaluation: ExplorationValue.Evaluation?,
+        values: [ShadowReport.PolicyValue], previous: [String: LogisticModel]
+    ) -> [ShadowReport.ModelSummary] {
+        let explore = cohortLoans.indices.filter {
+            cohortLoans[$0].variant == .explore && cohortLoans[$0].approved && cohortLoans[$0].defaulted != nil
+        }
+        let labels = explore.map { cohortLoans[$0].defaulted == true ? 1.0 : 0 }
+        let share = Double(cohort.filter(\.productionApproves).count) / Double(max(cohort.count, 1))
+        func summary(
+            _ name: String, risk: [Double], approves: [Bool], value: ShadowReport.PolicyValue?,
+            quality: ReportEconomics.Quality, gates: [QualityGates.Result]
+        ) -> ShadowReport.ModelSummary {
+            let auc = try? ModelEvaluation.delongAUC(scores: explore.map { risk[$0] }, labels: labels)
+            let rate = defaultRate(cohortLoans, approves: approves)
+            return ShadowReport.ModelSummary(
+                name: name, version: nil, auc: auc?.value, aucLow: auc?.confidenceInterval.lowerBound,
+                aucHigh: auc?.confidenceInterval.upperBound, approvalRate: value?.approvalShare ?? share,
+                defaultRate: rate?.value, defaultRateLow: rate?.confidenceInterval.lowerBound,
+                defaultRateHigh: rate?.confidenceInterval.upperBound,
+                profitPerApplicant: value?.profitPerApplicant?.dollars, expectedRevenue: nil, expectedLoss: nil,
+                blindness: quality.figures?.blindness.estimate,
+                gates: gates.map { .init(name: $0.name, passed: $0.passed, detail: $0.detail) })
+        }
+        let productionRisk = cohortLoans.map { 1 - $0.score }
+        var rows = [
+            summary(
+                "Production", risk: productionRisk, approves: cohort.map(\.productionApproves),
+                value: nil, quality: ReportEconomics.quality(cohort, risk: productionRisk), gates: [])
+        ]
+        guard let evaluation else { return rows }
+        let names = ["V0 (no exploration)", "V1 (standard)", "V2 (causal, IPW)"]
+        guard values.count == 4 else { return rows }
+        rows[0].profitPerApplicant = values[0].profitPerApplicant?.dollars
+        for model in ExplorationValue.Model.allCases {
+            let m = model.rawValue
+            let risk = evaluation.predictedDefault[m]
+            let fit = evaluation.full[m].fit
+            let weights = cohort.filter(\.labelled).map { applicant -> Double in
+                switch model {
+                case .v0: applicant.incrementalExplore ? 0 : 1
+                case .v1: 1
+                case .v2: 1 / applicant.propensity
+                }
+            }
+            let defaults = zip(cohort.filter(\.labelled), weights).reduce(0) {
+                $0 + ($1.0.defaulted == true ? $1.1 : 0)
+            }
+            let total = weights.reduce(0, +)
+            let aucOnExplore = try? ModelEvaluation.delongAUC(scores: explore.map { risk[$0] }, labels: labels)
+            let gates = QualityGates().evaluate(
+                auc: aucOnExplore?.value ?? 0, samples: fit.rows, defaultRate: total > 0 ? defaults / total : 0,
+                current: fit.model, previous: previous[model.kind])
+            rows.append(
+                summary(
+                    names[m], risk: risk, approves: evaluation.approves[m], value: values[m + 1],
+                    quality: ReportEconomics.quality(cohort, risk: risk), gates: gates))
+        }
+        return rows
+    }
+
+    /// The IPW default rate of the loans a policy grants on the cohort (self-normalised, with its interval).
+    func defaultRate(_ cohortLoans: [Loan], approves: [Bool]) -> ModelEvaluation.Estimate? {
         var decisions: [OffPolicyEstimator.Decision] = []
-        decisions.reserveCapacity(loans.count)
-        for (loan, approve) in zip(loans, approves) where !(loan.approved && loan.defaulted == nil) {
+        for (loan, approve) in zip(cohortLoans, approves) where !(loan.approved && loan.defaulted == nil) {
             decisions.append(
-                OffPolicyEstimator.Decision(
-                    propensity: loan.propensity, approved: loan.approved,
-                    candidateApproves: loan.variant != .compliance && approve, defaulted: loan.defaulted == true,
-                    loss: losses ? loan.loss : 0))
+                .init(
+                    propensity: loan.propensity, approved: loan.approved, candidateApproves: approve,
+                    defaulted: loan.defaulted == true, loss: loan.loss))
         }
-        return decisions
-    }
-
-    struct PolicyValue {
-        var defaultRate: ModelEvaluation.Estimate?
-        var profit: Double?
-        var revenuePerThousand: Double?
-        var lossPerThousand: Double?
-    }
-
-    /// Default rate, profit, revenue and loss of a candidate, estimated off-policy (self-normalised).
-    /// - Parameter approves: the candidate's decision for each loan, aligned with `loans`.
-    func policyValue(_ loans: [Loan], approves: [Bool]) -> PolicyValue {
-        let withLosses = offPolicyDecisions(loans, approves: approves, losses: true)
-        let withoutLosses = offPolicyDecisions(loans, approves: approves, losses: false)
-        guard let full = try? OffPolicyEstimator(lifetimeValue: lifetimeValue).estimate(withLosses),
-            let revenue = try? OffPolicyEstimator(lifetimeValue: lifetimeValue).estimate(withoutLosses),
-            let loss = try? OffPolicyEstimator(lifetimeValue: 0).estimate(withLosses)
-        else { return PolicyValue() }
-        return PolicyValue(
-            defaultRate: full.defaultRate, profit: full.profitSelfNormalized.value,
-            revenuePerThousand: revenue.profitSelfNormalized.value * 1000,
-            lossPerThousand: -loss.profitSelfNormalized.value * 1000)
-    }
-
-    func productionSummary(_ labelled: [Loan], loans: [Loan], share: Double) -> ShadowReport.ModelSummary {
-        let explore = labelled.filter { $0.variant == .explore }
-        let auc = try? ModelEvaluation.delongAUC(
-            scores: explore.map { 1 - $0.score }, labels: explore.map { $0.defaulted == true ? 1 : 0 })
-        let value = policyValue(loans, approves: loans.map { $0.score > policy.riskThreshold })
-        return ShadowReport.ModelSummary(
-            name: "Production", version: nil, auc: auc?.value, aucLow: auc?.confidenceInterval.lowerBound,
-            aucHigh: auc?.confidenceInterval.upperBound, approvalRate: share, defaultRate: value.defaultRate?.value,
-            defaultRateLow: value.defaultRate?.confidenceInterval.lowerBound,
-            defaultRateHigh: value.defaultRate?.confidenceInterval.upperBound, profitPerApplicant: value.profit,
-            expectedRevenue: value.revenuePerThousand, expectedLoss: value.lossPerThousand,
-            blindness: productionBlindness(labelled)?.score, gates: [])
-    }
-
-    func modelSummary(
-        _ name: String, _ fit: LogisticFit, cross: [Double], cutoff: Double, labelled: [Loan], loans: [Loan],
-        labelledIndex: [String: Int], share: Double, previous: LogisticModel?
-    ) -> ShadowReport.ModelSummary {
-        let exploreIndexes = labelled.indices.filter { labelled[$0].variant == .explore }
-        let labels = exploreIndexes.map { labelled[$0].defaulted == true ? 1.0 : 0 }
-        let auc = try? ModelEvaluation.delongAUC(scores: exploreIndexes.map { cross[$0] }, labels: labels)
-        // A labelled loan is judged by the model that did not see it; other applicants by the full model.
-        let approves = loans.map { loan in
-            (labelledIndex[loan.id].map { cross[$0] } ?? fit.model.probability(loan.features)) <= cutoff
-        }
-        let value = policyValue(loans, approves: approves)
-        let rejected = exploreIndexes.filter { labelled[$0].score <= policy.riskThreshold }
-        let blindness = try? BlindnessScore(
-            probabilities: rejected.map { cross[$0] }, labels: rejected.map { labelled[$0].defaulted == true ? 1 : 0 },
-            weights: rejected.map { 1 / labelled[$0].propensity })
-        let weightSum = fit.weightSum
-        let trainingDefaultRate =
-            labelled.isEmpty
-            ? 0
-            : zip(
-                labelled,
-                name.hasPrefix("V2")
-                    ? labelled.map { 1 / $0.propensity } : [Double](repeating: 1, count: labelled.count)
-            )
-            .reduce(0) { $0 + ($1.0.defaulted == true ? $1.1 : 0) } / weightSum
-        let gates = QualityGates().evaluate(
-            auc: auc?.value ?? 0, samples: fit.rows, defaultRate: trainingDefaultRate, current: fit.model,
-            previous: previous)
-        return ShadowReport.ModelSummary(
-            name: name, version: nil, auc: auc?.value, aucLow: auc?.confidenceInterval.lowerBound,
-            aucHigh: auc?.confidenceInterval.upperBound, approvalRate: share, defaultRate: value.defaultRate?.value,
-            defaultRateLow: value.defaultRate?.confidenceInterval.lowerBound,
-            defaultRateHigh: value.defaultRate?.confidenceInterval.upperBound, profitPerApplicant: value.profit,
-            expectedRevenue: value.revenuePerThousand, expectedLoss: value.lossPerThousand, blindness: blindness?.score,
-            gates: gates.map { .init(name: $0.name, passed: $0.passed, detail: $0.detail) })
+        guard let result = try? OffPolicyEstimator(lifetimeValue: lifetimeValue).estimate(decisions),
+            result.defaultRate.standardError > 0 || result.defaultRate.value > 0
+        else { return nil }
+        return result.defaultRate
     }
 
     /// Income × credit history, other features held at the medians of the applicants production rejected
     /// in the window (where the models' decisions can differ); where V2 approves and V1 does not.
     func boundary(
-        _ pair: CausalTraining.Pair, _ cutoffV1: Double, _ cutoffV2: Double, labelled: [Loan], window: [Loan]
+        v1: LogisticModel, _ cutoffV1: Double, v2: LogisticModel, _ cutoffV2: Double, labelled: [Loan],
+        window: [Loan]
     ) -> ShadowReport.Boundary {
         let rejected = window.filter { $0.score <= policy.riskThreshold }
         let population = rejected.isEmpty ? (window.isEmpty ? labelled : window) : rejected
@@ -121,14 +110,14 @@ extension ShadowReportBuilder {
         let incomes = (window.isEmpty ? labelled : window).map { $0.features[0] }.sorted()
         let histories = (window.isEmpty ? labelled : window).map { $0.features[1] }.sorted()
         let (region, share) = newlyApprovedRegion(
-            pair, cutoffV1, cutoffV2, held: held,
+            v1: v1, cutoffV1, v2: v2, cutoffV2, held: held,
             xRange: percentile(incomes, 0.02)...percentile(incomes, 0.98), yRange: 0...percentile(histories, 0.98),
             medianIncome: percentile(incomes, 0.5))
         var heldAt: [String: Double] = [:]
         for (j, value) in held { heldAt[LoanHistory.featureNames[j]] = value }
         return ShadowReport.Boundary(
             xFeature: LoanHistory.featureNames[0], yFeature: LoanHistory.featureNames[1], heldAt: heldAt,
-            points: Array(points), v1: line(pair.standard.model, cutoffV1), v2: line(pair.causal.model, cutoffV2),
+            points: Array(points), v1: line(v1, cutoffV1), v2: line(v2, cutoffV2),
             regionLabel: region, regionShare: share)
     }
 
@@ -138,7 +127,8 @@ extension ShadowReportBuilder {
 
     /// Names the region V2 approves and V1 rejects by where its centre lies.
     private func newlyApprovedRegion(
-        _ pair: CausalTraining.Pair, _ c1: Double, _ c2: Double, held: [(Int, Double)], xRange: ClosedRange<Double>,
+        v1: LogisticModel, _ c1: Double, v2: LogisticModel, _ c2: Double, held: [(Int, Double)],
+        xRange: ClosedRange<Double>,
         yRange: ClosedRange<Double>, medianIncome: Double
     ) -> (String?, Double) {
         var cells = 0
@@ -153,7 +143,7 @@ extension ShadowReportBuilder {
                     xRange.lowerBound + (Double(i) + 0.5) / Double(steps) * (xRange.upperBound - xRange.lowerBound)
                 features[1] =
                     yRange.lowerBound + (Double(k) + 0.5) / Double(steps) * (yRange.upperBound - yRange.lowerBound)
-                if pair.causal.model.probability(features) <= c2, pair.standard.model.probability(features) > c1 {
+                if v2.probability(features) <= c2, v1.probability(features) > c1 {
                     cells += 1
                     sumX += features[0]
                     sumY += features[1]

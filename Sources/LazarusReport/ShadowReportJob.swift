@@ -8,12 +8,18 @@ public struct ShadowReportJob {
     public var lifetimeValue: Double
     public var outputDirectory: String
     public var templatePath: String
+    /// W, in days: how long an outcome may take to arrive.
+    public var performanceWindowDays: Int
 
-    public init(policy: PolicySettings, lifetimeValue: Double, outputDirectory: String, templatePath: String) {
+    public init(
+        policy: PolicySettings, lifetimeValue: Double, outputDirectory: String, templatePath: String,
+        performanceWindowDays: Int = ShadowReportBuilder.defaultPerformanceWindowDays
+    ) {
         self.policy = policy
         self.lifetimeValue = lifetimeValue
         self.outputDirectory = outputDirectory
         self.templatePath = templatePath
+        self.performanceWindowDays = performanceWindowDays
     }
 
     /// What was written.
@@ -44,6 +50,15 @@ public struct ShadowReportJob {
         } else {
             throw ReportError(.invalidInput, "the store holds no decisions; run lazarus-sim or pass --week/--from/--to")
         }
+        if let range = summary.decidedRange {
+            let span = Double(range.upperBound.microseconds - range.lowerBound.microseconds) / 86_400e6
+            guard Double(performanceWindowDays) <= span else {
+                throw ReportError(
+                    .invalidInput,
+                    "the performance window (\(performanceWindowDays) days) is longer than the data "
+                        + "(\(Format.decimal(span, 1)) days of decisions): no decision could ever be mature")
+            }
+        }
         let history = try LoanHistory(store: store, end: window.end)
         var previous: [String: LogisticModel] = [:]
         for record in try store.models() where record.status != "retired" {
@@ -51,23 +66,25 @@ public struct ShadowReportJob {
                 previous[spec.kind] = spec.model
             }
         }
-        var result = ShadowReportBuilder(period: window, policy: policy, lifetimeValue: lifetimeValue)
-            .build(history, previous: previous)
+        var result = ShadowReportBuilder(
+            period: window, policy: policy, lifetimeValue: lifetimeValue, performanceWindowDays: performanceWindowDays
+        ).build(history, previous: previous)
         var versions: [String] = []
-        if let pair = result.pair {
-            for causal in [false, true] {
-                let spec = ModelSpec(pair: pair, causal: causal, window: Timestamp(microseconds: 0)..<window.end)
-                let version = "\(causal ? "v2-causal" : "v1-standard")-\(window.label)"
-                let summaryIndex = causal ? 2 : 1
-                let metrics = try Self.metricsJSON(result.report.models[summaryIndex])
-                try store.saveModel(
-                    ModelRecord(
-                        version: version, kind: spec.kind, createdAt: window.end, status: "draft",
-                        spec: try spec.json(),
-                        metrics: metrics))
-                result.report.models[summaryIndex].version = version
-                versions.append(version)
-            }
+        let named: [(WritableKeyPath<ShadowReport.ModelsByName, ShadowReport.NamedModel?>, String, Int)] = [
+            (\.v0, "v0-baseline", 1), (\.v1, "v1-standard", 2), (\.v2, "v2-causal", 3),
+        ]
+        for (path, prefix, summaryIndex) in named {
+            guard let spec = result.report.modelsByName[keyPath: path]?.spec,
+                summaryIndex < result.report.models.count
+            else { continue }
+            let version = "\(prefix)-\(window.label)"
+            try store.saveModel(
+                ModelRecord(
+                    version: version, kind: spec.kind, createdAt: window.end, status: "draft", spec: try spec.json(),
+                    metrics: try Self.metricsJSON(result.report.models[summaryIndex])))
+            result.report.models[summaryIndex].version = version
+            result.report.modelsByName[keyPath: path]?.version = version
+            versions.append(version)
         }
         let text = try ReportText(templatePath: templatePath, report: result.report)
         let pdfPath = "\(outputDirectory)/shadow-report-\(window.label).pdf"
@@ -129,10 +146,28 @@ public struct ShadowReportJob {
         throw ReportError(.fonts, "no TrueType/OpenType font found under /usr/share/fonts; install fonts-dejavu-core")
     }
 
+    static let emptyValue = ShadowReport.Value(
+        perWeekDollars: nil, low: nil, high: nil, conclusive: false, method: "", applicants: 0, unsupported: 0,
+        disagreements: 0, reason: nil)
+
     /// A report with nothing in it, to check that the template parses before the work starts.
     static let emptyReport = ShadowReport(
         period: "", windowStart: "", windowEnd: "", generatedFrom: "",
-        settings: .init(epsilon: 0, riskThreshold: 0, lifetimeValue: 0, folds: 0),
+        settings: .init(epsilon: 0, riskThreshold: 0, lifetimeValue: 0, folds: 0), cutoff: "",
+        performanceWindowDays: 0,
+        cohort: .init(
+            from: "", to: "", days: 0, eligible: 0, unsupported: 0, missingOutcomes: 0, labelledLoans: 0,
+            incrementalExploreLoans: 0),
+        exploration: .init(
+            epsilon: 0, realisedRate: 0, exploreDecisions: 0, incrementalLoans: 0, incrementalDefaults: 0,
+            incrementalLossesDollars: 0, incrementalNetPnlDollars: 0, budgetLossesDollars: 0,
+            budgetLossesOnApprovedAnywayShare: nil),
+        valueOfExploration: emptyValue, valueOfSwitching: emptyValue,
+        modelsByName: .init(
+            production: .init(
+                version: nil, spec: nil, cutoff: nil, threshold: nil, rejectedAuc: nil, blindness: nil, samples: 0,
+                defaults: 0), v0: nil, v1: nil, v2: nil),
+        offPolicy: [], breakEvenDefaultProbability: nil, crossFit: nil,
         headline: .init(
             explorationCost: 0, revenueUnlocked: 0, revenueUnlockedLow: 0, revenueUnlockedHigh: 0, samples: 0,
             conclusive: false, panelLift: 0, goodLoansFound: 0),

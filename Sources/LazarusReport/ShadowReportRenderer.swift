@@ -60,7 +60,9 @@ struct ShadowReportRenderer {
         canvas.text("Project Lazarus · shadow-mode report", x: margin, y: 42, size: 20, bold: true)
         canvas.text(
             "\(report.period) · decisions \(report.windowStart.prefix(10)) to \(report.windowEnd.prefix(10)) "
-                + "(end exclusive) · Model V1 (standard) vs V2 (causal, IPW)", x: margin, y: 66, size: 9)
+                + "(end exclusive) · production, V0 (no exploration), V1 (standard), V2 (causal, IPW)", x: margin,
+            y: 66,
+            size: 9)
         var y = 130.0
         let headline = section("headline")
         canvas.setColor(Palette.ink)
@@ -73,24 +75,61 @@ struct ShadowReportRenderer {
         }
         y = heading(canvas, "Key figures", y: y + 14)
         let k = report.keyFigures
-        let cards: [(String, String)] = [
-            ("Budget granted (current period)", Format.dollars(k.budgetGranted)),
-            ("Budget spent (current period)", Format.dollars(k.budgetSpent)),
-            ("Budget remaining", Format.dollars(k.budgetRemaining)),
-            ("Explore loans in window", Format.count(k.exploreLoans)),
-            ("Explore defaults observed in window", Format.count(k.exploreDefaults)),
-            ("Explore loans pending", Format.count(k.explorePending)),
-            ("Exploration losses in window", Format.dollars(k.exploreLossesInWindow)),
-            ("Projected revenue lift (panel)", Format.dollars(k.projectedRevenueLift)),
+        let e = report.exploration
+        func value(_ v: ShadowReport.Value) -> (String, String) {
+            guard let estimate = v.perWeekDollars, let low = v.low, let high = v.high else { return ("n/a", "") }
+            let interval = "95 % CI " + Format.dollars(low, cents: false) + " to " + Format.dollars(high, cents: false)
+            return (v.conclusive ? Format.dollars(estimate, cents: false) : "not conclusive", interval)
+        }
+        let blindness = report.modelsByName.production.blindness
+        let exploration = value(report.valueOfExploration)
+        let switching = value(report.valueOfSwitching)
+        let cards: [(String, String, String)] = [
+            ("Value of exploration / week (V2 − V0)", exploration.0, exploration.1),
+            ("Value of switching / week (V2 − production)", switching.0, switching.1),
             (
-                "Production model blindness",
-                k.productionBlindness.map {
-                    Format.decimal($0, 3) + " ± " + Format.decimal(k.productionBlindnessStderr ?? 0, 3)
-                } ?? "n/a"
+                "Unsupported applicants left out", Format.count(report.cohort.unsupported),
+                "propensity 0 where V2 and V0 disagree"
             ),
-            ("Loans behind blindness", Format.count(k.blindnessSamples)),
-            ("Effective sample size (V2 weights)", Format.decimal(k.effectiveSampleSize, 0)),
-            ("Labelled loans (V1/V2 training)", Format.count(k.labelledLoans)),
+            (
+                "Incremental explore losses (window)", Format.dollars(e.incrementalLossesDollars, cents: false),
+                "\(Format.count(e.incrementalLoans)) outcomes of loans production would reject"
+            ),
+            (
+                "Net P&L of those random approvals", Format.dollars(e.incrementalNetPnlDollars, cents: false),
+                "repaid × LTV − losses"
+            ),
+            (
+                "Explore losses the budget counted", Format.dollars(e.budgetLossesDollars, cents: false),
+                e.budgetLossesOnApprovedAnywayShare.map { Format.percent($0, 0) + " on loans approved anyway" } ?? ""
+            ),
+            (
+                "Budget remaining (current period)", Format.dollars(k.budgetRemaining, cents: false),
+                "of " + Format.dollars(k.budgetGranted, cents: false) + " granted"
+            ),
+            (
+                "Realised exploration rate", Format.percent(e.realisedRate, 2),
+                "setting " + Format.percent(e.epsilon, 2)
+            ),
+            (
+                "Break-even default probability",
+                report.breakEvenDefaultProbability.map { Format.percent($0, 1) } ?? "n/a",
+                "LTV / (LTV + mean loss)"
+            ),
+            (
+                "Matured cohort: decisions up to", String(report.cohort.to.prefix(10)),
+                "from \(report.cohort.from.prefix(10)) · \(Format.count(report.cohort.labelledLoans)) labelled, "
+                    + "\(Format.count(report.cohort.missingOutcomes)) missing"
+            ),
+            (
+                "Production blindness (rejected region)", blindness.map { Format.decimal($0.estimate, 2) } ?? "n/a",
+                blindness.map { "95 % CI " + Format.decimal($0.low, 2) + "–" + Format.decimal($0.high, 2) }
+                    ?? "\(report.modelsByName.production.samples) loans, too few"
+            ),
+            (
+                "Effective sample size (V2 weights)", Format.decimal(k.effectiveSampleSize, 0),
+                "of \(Format.count(k.labelledLoans)) labelled loans"
+            ),
         ]
         let cardWidth = contentWidth / 3
         for (i, card) in cards.enumerated() {
@@ -99,9 +138,11 @@ struct ShadowReportRenderer {
             canvas.setColor(red: 0.95, green: 0.96, blue: 0.98)
             canvas.fillRectangle(x: cx, y: cy, width: cardWidth - 8, height: 40)
             canvas.setColor(Palette.grey)
-            canvas.text(card.0, x: cx + 8, y: cy + 13, size: 7)
+            canvas.text(card.0, x: cx + 8, y: cy + 11, size: 6.5)
             canvas.setColor(Palette.ink)
-            canvas.text(card.1, x: cx + 8, y: cy + 31, size: 13, bold: true)
+            canvas.text(card.1, x: cx + 8, y: cy + 26, size: 12, bold: true)
+            canvas.setColor(Palette.grey)
+            canvas.text(card.2, x: cx + 8, y: cy + 36, size: 6)
         }
         y += Double((cards.count + 2) / 3) * 46 + 16
         y = heading(canvas, "Summary", y: y)
@@ -136,8 +177,13 @@ struct ShadowReportRenderer {
         for paragraph in section("boundary") {
             y = canvas.paragraph(paragraph, x: margin, y: y, width: contentWidth, size: 8.5) + 3
         }
-        y = heading(canvas, "V1 vs V2 (and production)", y: y + 14)
-        ModelTable(models: report.models).draw(canvas, x: margin, y: y, width: contentWidth)
+        y = heading(canvas, "Production, V0, V1 and V2 on the matured cohort", y: y + 14)
+        y = ModelTable(models: report.models, values: report.offPolicy).draw(
+            canvas, x: margin, y: y, width: contentWidth)
+        canvas.setColor(Palette.ink)
+        for paragraph in section("models") {
+            y = canvas.paragraph(paragraph, x: margin, y: y + 4, width: contentWidth, size: 8.5) + 3
+        }
     }
 
     // MARK: page 3

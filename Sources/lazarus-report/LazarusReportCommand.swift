@@ -8,8 +8,9 @@ struct LazarusReportCommand: ParsableCommand {
         commandName: "lazarus-report",
         abstract: "Write the weekly shadow-mode PDF (Model V1 vs V2) and its JSON twin.",
         discussion: """
-            Writes <out>/shadow-report-<period>.pdf and .json, and registers V1 and V2 in lazarus_models
-            (status draft). Default window: the last complete ISO week of the data.
+            Writes <out>/shadow-report-<period>.pdf and .json, and registers V0, V1 and V2 in lazarus_models
+            (status draft). Default window: the last complete ISO week of the data. Figures built on outcomes
+            rest on the decisions at least the performance window old at the window's end.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -27,6 +28,14 @@ struct LazarusReportCommand: ParsableCommand {
     @Option(help: "Directory to write the report into.")
     var out = "output"
 
+    @Option(
+        name: .customLong("performance-window"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Days an outcome may take to arrive (default: $LAZARUS_PERFORMANCE_WINDOW_DAYS, else 42).",
+            discussion: "Outcome-based figures rest on the decisions at least this old at the window's end.",
+            valueName: "days"))
+    var performanceWindow: String?
+
     @Option(help: "Mustache template for the report's wording.")
     var template = "templates/shadow-report.mustache"
 
@@ -40,8 +49,17 @@ struct LazarusReportCommand: ParsableCommand {
         case (nil, nil, nil): period = nil
         default: throw CommandLineError("give either --week, or --from with --to")
         }
+        let windowText = environment.string(
+            performanceWindow, "LAZARUS_PERFORMANCE_WINDOW_DAYS",
+            default: String(ShadowReportBuilder.defaultPerformanceWindowDays))
+        guard let windowDays = Int(windowText.trimmingCharacters(in: .whitespaces)), (1...3650).contains(windowDays)
+        else {
+            throw CommandLineError(
+                "the performance window must be a whole number of days from 1 to 3650, got '\(windowText)'")
+        }
         let job = ShadowReportJob(
-            policy: resolved.policy, lifetimeValue: resolved.defaultLTV, outputDirectory: out, templatePath: template)
+            policy: resolved.policy, lifetimeValue: resolved.defaultLTV, outputDirectory: out, templatePath: template,
+            performanceWindowDays: windowDays)
         let output = try job.run(store: store.open(environment), period: period)
         print("wrote \(output.pdfPath) and \(output.jsonPath)")
         if !output.registeredVersions.isEmpty {

@@ -46,6 +46,12 @@ struct LazarusSimCommand: ParsableCommand {
     @Flag(help: "Delete the experiment already in the store first (in the same transaction as the write).")
     var replace = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write every applicant's true default probability and potential outcome to this CSV file.",
+            discussion: "The ground truth beside the store, never in it: for checking the report's estimates."))
+    var truth: String?
+
     @Flag(help: "Print how long simulating and writing took, on stderr (for benchmarks).")
     var timings = false
 
@@ -54,6 +60,7 @@ struct LazarusSimCommand: ParsableCommand {
         let resolved = try policy.resolve(environment)
         let mode = try writeMode()
         let target = try store.open(environment)
+        if let truth { try checkTruthPath(truth, store: target.url) }
         try target.migrate()
         var settings = try simulationSettings(resolved, environment)
         if mode == .append { try continueExperiment(in: target, settings: &settings) }
@@ -72,6 +79,7 @@ struct LazarusSimCommand: ParsableCommand {
             outcomes: ProgressSequence(experiment.outcomes) { writing.update(experiment.decisions.count + $0) },
             ledger: experiment.ledger, mode: mode)
         writing.finish()
+        if let truth { try writeTruth(ExperimentSimulator(settings: settings), to: truth) }
         if timings {
             let simulate = Self.seconds(writeStart - simulationStart)
             let write = Self.seconds(clock.now - writeStart)
@@ -82,6 +90,43 @@ struct LazarusSimCommand: ParsableCommand {
         print(
             SimulationReport.render(experiment.summary, settings: settings, ltv: resolved.defaultLTV, store: target.url)
         )
+    }
+
+    /// The truth file must not be the store itself, and its directory must exist.
+    private func checkTruthPath(_ path: String, store: StoreURL) throws {
+        if case .sqlite(let storePath) = store,
+            URL(fileURLWithPath: storePath).standardizedFileURL == URL(fileURLWithPath: path).standardizedFileURL
+        {
+            throw CommandLineError("--truth must name a file beside the store, not the store itself")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+            access(directory, W_OK) == 0
+        else {
+            throw CommandLineError("cannot write the truth file: directory '\(directory)' is missing or not writable")
+        }
+    }
+
+    /// Writes the CSV through a temporary file renamed into place, so a reader never sees half of it.
+    private func writeTruth(_ simulator: ExperimentSimulator, to path: String) throws {
+        var text = GroundTruth.csvHeader + "\n"
+        text.reserveCapacity(simulator.settings.applications * 48)
+        for row in simulator.truth() {
+            text += row.csvLine
+            text += "\n"
+        }
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+            guard rename(temporary, path) == 0 else { throw CommandLineError("cannot move the truth file into place") }
+        } catch let error as CommandLineError {
+            unlink(temporary)
+            throw error
+        } catch {
+            unlink(temporary)
+            throw CommandLineError("cannot write the truth file '\(path)'")
+        }
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -16,13 +16,18 @@ struct LazarusReportToolTests {
         let store: String
         let out: String
 
-        init(applications: Int = 30_000, days: Int = 40) throws {
+        let truth: String
+
+        init(applications: Int = 30_000, days: Int = 60, seed: Int = 42) throws {
             directory = try TemporaryDirectory()
             store = directory.store()
             out = directory.url.appendingPathComponent("out").path
+            truth = directory.url.appendingPathComponent("truth.csv").path
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let sim = try Tool(name: "lazarus-sim").run(
-                ["--store", store, "--applications", String(applications), "--days", String(days)])
+            let sim = try Tool(name: "lazarus-sim").run([
+                "--store", store, "--applications", String(applications), "--days", String(days), "--seed",
+                String(seed), "--truth", truth,
+            ])
             #expect(sim.status == 0)
         }
     }
@@ -31,33 +36,53 @@ struct LazarusReportToolTests {
         try report.run(["--store", fixture.store, "--out", fixture.out, "--template", Self.template] + extra)
     }
 
-    @Test("writes a four-page PDF whose headline and figures match the JSON twin, and registers V1/V2")
+    @Test("writes a four-page PDF whose figures match the JSON twin, and registers V0, V1 and V2")
     func pdfMatchesJSON() throws {
         let fixture = try Fixture()
-        let result = try run(fixture, ["--week", "2026-W44"])
+        let result = try run(fixture, ["--week", "2026-W47"])
         #expect(result.status == 0, "\(result.stderr)")
-        let pdf = "\(fixture.out)/shadow-report-2026-W44.pdf"
+        let pdf = "\(fixture.out)/shadow-report-2026-W47.pdf"
         let json =
             try JSONSerialization.jsonObject(
-                with: Data(contentsOf: URL(fileURLWithPath: "\(fixture.out)/shadow-report-2026-W44.json")))
+                with: Data(contentsOf: URL(fileURLWithPath: "\(fixture.out)/shadow-report-2026-W47.json")))
             as! [String: Any]
         let text = try Tool(name: "/usr/bin/pdftotext").runAbsolute(["-layout", pdf, "-"]).stdout
         let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        let headline = json["headline"] as! [String: Any]
-        let toDate = json["headlineToDate"] as! [String: Any]
-        for figure in [
-            headline["explorationCost"], headline["revenueUnlocked"], toDate["explorationCost"],
-            toDate["revenueUnlocked"],
-        ] {
-            let dollars = Format.dollars(figure as! Double, cents: false)
-            #expect(flat.contains(dollars), "the PDF should print \(dollars)")
+        let exploration = json["exploration"] as! [String: Any]
+        for key in ["incrementalLossesDollars", "incrementalNetPnlDollars", "budgetLossesDollars"] {
+            let dollars = Format.dollars(exploration[key] as! Double, cents: false)
+            #expect(flat.contains(dollars), "the PDF should print \(key) \(dollars)")
         }
+        for name in ["valueOfExploration", "valueOfSwitching"] {
+            let value = json[name] as! [String: Any]
+            for key in ["low", "high"] {
+                let dollars = Format.dollars(value[key] as! Double, cents: false)
+                #expect(flat.contains(dollars), "the PDF should print \(name).\(key) \(dollars)")
+            }
+        }
+        let headline = json["valueOfExploration"] as! [String: Any]
+        if headline["conclusive"] as! Bool {
+            #expect(flat.contains(Format.dollars(headline["perWeekDollars"] as! Double, cents: false)))
+        } else {
+            #expect(flat.contains("Not yet conclusive"))
+        }
+        #expect(!flat.contains("unlocked"))
+        let cohort = json["cohort"] as! [String: Any]
+        #expect(flat.contains(String((cohort["from"] as! String).prefix(10))))
+        #expect(flat.contains(String((cohort["to"] as! String).prefix(10))))
         let key = json["keyFigures"] as! [String: Any]
-        #expect(flat.contains(Format.dollars(key["budgetRemaining"] as! Double)))
-        #expect(
-            flat.contains("Explore loans in window " + Format.count(key["exploreLoans"] as! Int))
-                || flat.contains(Format.count(key["exploreLoans"] as! Int)))
+        #expect(flat.contains(Format.dollars(key["budgetRemaining"] as! Double, cents: false)))
         #expect(!flat.contains("nan") && !flat.contains("NaN") && !flat.contains("inf "))
+        for required in ["cutoff", "performanceWindowDays", "modelsByName", "offPolicy"] {
+            #expect(json[required] != nil, "the JSON twin needs \(required)")
+        }
+        let byName = json["modelsByName"] as! [String: Any]
+        for name in ["production", "v0", "v1", "v2"] {
+            let model = try #require(byName[name] as? [String: Any])
+            for field in ["version", "spec", "cutoff", "rejectedAuc", "blindness", "samples", "defaults"] {
+                #expect(model.keys.contains(field), "modelsByName.\(name) needs \(field)")
+            }
+        }
 
         let info = try Tool(name: "/usr/bin/pdfinfo").runAbsolute([pdf]).stdout
         #expect(
@@ -67,20 +92,44 @@ struct LazarusReportToolTests {
         #expect(try darkShare(pdf, page: 2) > 0.02, "the chart page must not be blank")
 
         let models = try openStore(fixture.store).models()
-        #expect(models.map(\.version).sorted() == ["v1-standard-2026-W44", "v2-causal-2026-W44"])
+        #expect(
+            models.map(\.version).sorted() == ["v0-baseline-2026-W47", "v1-standard-2026-W47", "v2-causal-2026-W47"])
         #expect(models.allSatisfy { $0.status == "draft" })
-        #expect(result.stdout.contains("registered v1-standard-2026-W44"))
+        #expect(models.first { $0.version.hasPrefix("v0") }?.kind == "baseline")
+        #expect(result.stdout.contains("registered v0-baseline-2026-W47"))
+    }
+
+    @Test("the value estimates, recomputed independently from the tables and the JSON twin, against the truth")
+    func truthCheck() throws {
+        // A small version of Benchmarks/truth-check.sh: three seeds of 30,000 applications.
+        var runs: [String] = []
+        var fixtures: [Fixture] = []
+        for seed in 1...3 {
+            let fixture = try Fixture(seed: seed)
+            #expect(try run(fixture, ["--week", "2026-W47"]).status == 0)
+            runs += [
+                fixture.store.replacingOccurrences(of: "sqlite:", with: ""),
+                "\(fixture.out)/shadow-report-2026-W47.json", fixture.truth,
+            ]
+            fixtures.append(fixture)
+        }
+        let script = URL(fileURLWithPath: Self.template).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Benchmarks/truth_check.py").path
+        let check = try Tool(name: "/usr/bin/python3").runAbsolute(
+            [script, "--min-coverage", "0.66", "--max-bias", "1"] + runs)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("coverage"))
     }
 
     @Test("the default window is the last complete ISO week; a rerun gives the same numbers, atomically")
     func defaultWindow() throws {
         let fixture = try Fixture(applications: 8000, days: 20)
         // 20 days from Thursday 2026-09-24 end on Tuesday 2026-10-13: the last complete week is W41.
-        #expect(try run(fixture, []).status == 0)
+        #expect(try run(fixture, ["--performance-window", "7"]).status == 0)
         let json = "\(fixture.out)/shadow-report-2026-W41.json"
         #expect(FileManager.default.fileExists(atPath: "\(fixture.out)/shadow-report-2026-W41.pdf"))
         let first = try Data(contentsOf: URL(fileURLWithPath: json))
-        #expect(try run(fixture, []).status == 0)
+        #expect(try run(fixture, ["--performance-window", "7"]).status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: json)) == first)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.out).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty)
@@ -93,19 +142,21 @@ struct LazarusReportToolTests {
         let sim = try Tool(name: "lazarus-sim").run(
             ["--store", store, "--applications", "6000", "--days", "20", "--epsilon", "0"])
         #expect(sim.status == 0)
-        let result = try report.run(["--store", store, "--out", directory.url.path, "--template", Self.template])
+        let result = try report.run([
+            "--store", store, "--out", directory.url.path, "--template", Self.template, "--performance-window", "7",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let text = try Tool(name: "/usr/bin/pdftotext").runAbsolute([
             directory.url.appendingPathComponent("shadow-report-2026-W41.pdf").path, "-",
         ]).stdout
-        #expect(text.contains("too thin"))
+        #expect(text.contains("Not yet conclusive") || text.contains("No estimate yet"))
         #expect(!text.contains("nan"))
     }
 
     @Test("a window with no decisions gives a short valid report that says so")
     func emptyWindow() throws {
         let fixture = try Fixture(applications: 3000, days: 10)
-        let result = try run(fixture, ["--week", "2027-W10"])
+        let result = try run(fixture, ["--week", "2027-W10", "--performance-window", "3"])
         #expect(result.status == 0)
         let text = try Tool(name: "/usr/bin/pdftotext").runAbsolute(["\(fixture.out)/shadow-report-2027-W10.pdf", "-"])
             .stdout
@@ -120,6 +171,11 @@ struct LazarusReportToolTests {
             (["--template", "/nonexistent/t.mustache"], "cannot read the report template"),
             (["--out", "/nonexistent-dir"], "output directory '/nonexistent-dir' does not exist"),
             (["--store", "mysql://x"], "scheme 'mysql' is not supported"),
+            (["--performance-window", "0"], "the performance window must be a whole number of days"),
+            (["--performance-window", "-3"], "the performance window must be a whole number of days"),
+            (["--performance-window", "NaN"], "the performance window must be a whole number of days"),
+            (["--performance-window", "1.5"], "the performance window must be a whole number of days"),
+            (["--performance-window", "30"], "is longer than the data"),
         ])
     func badInput(arguments: [String], message: String) throws {
         let directory = try TemporaryDirectory()

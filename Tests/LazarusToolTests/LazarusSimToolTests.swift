@@ -20,6 +20,7 @@ struct LazarusSimToolTests {
             (["--append", "--replace"], "cannot be used together"),
             (["--start", "2026-13-01"], "--start must be a date"),
             (["--no-such-flag"], "Unknown option"),
+            (["--truth", "/nonexistent-dir/truth.csv"], "cannot write the truth file"),
         ])
     func badInput(arguments: [String], message: String) throws {
         let directory = try TemporaryDirectory()
@@ -29,6 +30,43 @@ struct LazarusSimToolTests {
         #expect(result.stderr.contains(message))
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
         #expect(result.stdout.isEmpty)
+    }
+
+    @Test("--truth writes every applicant's potential outcome beside the store, and refuses the store itself")
+    func truth() throws {
+        let directory = try TemporaryDirectory()
+        let truth = directory.url.appendingPathComponent("truth.csv").path
+        let result = try sim.run([
+            "--store", directory.store(), "--applications", "3000", "--days", "20", "--truth", truth,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOfFile: truth, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "application_id,true_default_probability,would_default,loss_if_default")
+        #expect(lines.count == 3001)
+        let store = try openStore(directory.store())
+        var decided = 0
+        try store.streamDecisions(.all) { _ in decided += 1 }
+        #expect(decided == 3000)
+        // Every observed outcome is the applicant's potential outcome.
+        var truthByID: [Substring: (Bool, Double)] = [:]
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: ",")
+            truthByID[fields[0]] = (fields[2] == "1", Double(fields[3])!)
+        }
+        var checked = 0
+        try store.streamOutcomes(.all) { outcome in
+            let (wouldDefault, loss) = truthByID[Substring(outcome.applicationID)]!
+            #expect(outcome.defaulted == wouldDefault)
+            if wouldDefault { #expect(outcome.lossAmount == loss) }
+            checked += 1
+        }
+        #expect(checked > 200)
+        let refused = try sim.run([
+            "--store", directory.store("other.sqlite"), "--applications", "10",
+            "--truth", directory.url.appendingPathComponent("other.sqlite").path,
+        ])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--truth must name a file beside the store"))
     }
 
     @Test(
