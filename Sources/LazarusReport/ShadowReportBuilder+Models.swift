@@ -34,7 +34,7 @@ extension ShadowReportBuilder {
                 value: nil, quality: ReportEconomics.quality(cohort, risk: productionRisk), gates: [])
         ]
         guard let evaluation else { return rows }
-        let names = ["V0 (no exploration)", "V1 (standard)", "V2 (causal, IPW)"]
+        let names = ["V0 (baseline)", "V1 (standard)", "V2 (causal, IPW)"]
         guard values.count == 4 else { return rows }
         rows[0].profitPerApplicant = values[0].profitPerApplicant?.dollars
         for model in ExplorationValue.Model.allCases {

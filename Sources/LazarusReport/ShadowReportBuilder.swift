@@ -4,7 +4,7 @@ import LazarusCore
 /// Computes the shadow-mode report from what the store knew at the window's end, the cut-off T.
 ///
 /// Every figure built on outcomes rests on the **matured cohort**: the eligible decisions made at least the
-/// performance window W before T (design.md, "Cohorts and maturity"). On it V0 (no exploration), V1
+/// performance window W before T (design.md, "Cohorts and maturity"). On it V0 (baseline), V1
 /// (standard) and V2 (causal, IPW) are trained, their policies cross-fitted at production's approval volume,
 /// and their values compared doubly robustly (``ExplorationValue``). The cost of exploration is what the
 /// window's observed outcomes realised.

@@ -60,7 +60,7 @@ struct ShadowReportRenderer {
         canvas.text("Project Lazarus · shadow-mode report", x: margin, y: 42, size: 20, bold: true)
         canvas.text(
             "\(report.period) · decisions \(report.windowStart.prefix(10)) to \(report.windowEnd.prefix(10)) "
-                + "(end exclusive) · production, V0 (no exploration), V1 (standard), V2 (causal, IPW)", x: margin,
+                + "(end exclusive) · production against V0, V1 and V2", x: margin,
             y: 66,
             size: 9)
         var y = 130.0

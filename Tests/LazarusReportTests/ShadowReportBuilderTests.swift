@@ -143,7 +143,7 @@ struct ShadowReportBuilderTests {
     func models() throws {
         let report = Self.built.report
         #expect(
-            report.models.map(\.name) == ["Production", "V0 (no exploration)", "V1 (standard)", "V2 (causal, IPW)"])
+            report.models.map(\.name) == ["Production", "V0 (baseline)", "V1 (standard)", "V2 (causal, IPW)"])
         for model in report.models { #expect(abs(model.approvalRate - report.models[0].approvalRate) < 0.001) }
         #expect(report.models.dropFirst().allSatisfy { $0.gates.count == 4 })
         #expect(report.coefficients.map(\.feature) == ["intercept"] + LoanHistory.featureNames)
