@@ -41,7 +41,9 @@ def fnv_fold(key):
 
 
 con = sqlite3.connect(path)
-d = pd.read_sql("SELECT * FROM lazarus_decisions WHERE decided_at < ?", con, params=[end])
+# What the report reads: the matured cohort, the window, and the explore decisions in between.
+d = pd.read_sql("SELECT * FROM lazarus_decisions WHERE decided_at < ? AND (decided_at <= ? OR decided_at >= ? "
+                "OR variant = 'explore')", con, params=[end, mature_through, start])
 o = pd.read_sql("SELECT * FROM lazarus_outcomes WHERE observed_at < ?", con, params=[end])
 ledger = pd.read_sql("SELECT * FROM lazarus_budget_ledger WHERE at < ?", con, params=[end])
 df = d.merge(o, on="application_id", how="left", suffixes=("", "_o"))

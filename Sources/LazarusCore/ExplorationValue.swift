@@ -121,6 +121,10 @@ public enum ExplorationValue {
     /// The number of folds.
     public static let folds = 5
 
+    /// Unpenalised maximum likelihood; Newton stops once its largest standardised step is below 1e-7, where
+    /// the error left is of the order of that step squared (1e-14), one iteration before the default's 1e-11.
+    public static let defaultRegression = LogisticRegression(options: .init(tolerance: 1e-7))
+
     /// Trains, cross-fits and scores.
     /// - Parameters:
     ///   - cohort: the matured cohort's eligible applicants.
@@ -130,7 +134,7 @@ public enum ExplorationValue {
     /// - Throws: ``CoreError`` when a model cannot be fitted (too few loans, a single class in a fold, separation).
     public static func evaluate(
         _ cohort: [Applicant], featureNames: [String], lifetimeValue: Double,
-        regression: LogisticRegression = LogisticRegression()
+        regression: LogisticRegression = defaultRegression
     ) throws -> Evaluation {
         let foldOf = cohort.map { CrossFitting.fold(of: $0.id, folds: folds) }
         let labelled = cohort.indices.filter { cohort[$0].labelled }
@@ -152,30 +156,43 @@ public enum ExplorationValue {
             Double(cohort.filter(\.productionApproves).count) / Double(max(cohort.count, 1))
         let allFeatures = try DesignMatrix(names: featureNames, rows: cohort.map(\.features))
 
-        // One model per task, on both cores: its full fit, then its folds warm-started from it.
-        let results = Mutex<[Int: Result<(LogisticFit, [LogisticFit]), any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: Model.allCases.count) { m in
-            let outcome = Result { () throws -> (LogisticFit, [LogisticFit]) in
-                let keep = weights[m].indices.filter { weights[m][$0] > 0 }
-                let full = try regression.fit(x.rows(keep), keep.map { y[$0] }, weights: keep.map { weights[m][$0] })
-                let foldFits = try (0..<folds).map { k -> LogisticFit in
-                    let train = keep.filter { labelledFold[$0] != k }
-                    return try regression.fit(
-                        x.rows(train), train.map { y[$0] }, weights: train.map { weights[m][$0] }, start: full.model)
-                }
-                return (full, foldFits)
-            }
-            results.withLock { $0[m] = outcome }
+        // V1's and V2's full fits first, one per core; then V0's full fit and the fifteen fold fits, each
+        // warm-started near its optimum (V0 differs from V1 only by the incremental explore loans): as many
+        // equal tasks as possible, so that both cores stay busy. The optimum does not depend on the start.
+        let keep = weights.map { w in w.indices.filter { w[$0] > 0 } }
+        @Sendable func fit(_ m: Int, _ rows: [Int], from start: LogisticModel?) throws -> LogisticFit {
+            try regression.fit(x.rows(rows), rows.map { y[$0] }, weights: rows.map { weights[m][$0] }, start: start)
         }
-        let fits = try results.withLock { done in try Model.allCases.map { try done[$0.rawValue]!.get() } }
+        let first = try parallel(2) { try fit($0 + 1, keep[$0 + 1], from: nil) }
+        let second = try parallel(1 + Model.allCases.count * folds) { task -> LogisticFit in
+            if task == 0 { return try fit(0, keep[0], from: first[0].model) }
+            let (m, k) = ((task - 1) / folds, (task - 1) % folds)
+            let start = m == 2 ? first[1].model : first[0].model
+            return try fit(m, keep[m].filter { labelledFold[$0] != k }, from: start)
+        }
+        let fullFits = [second[0], first[0], first[1]]
+        let foldFits = Array(second.dropFirst())
+        let fits = Model.allCases.map { m in
+            (fullFits[m.rawValue], Array(foldFits[m.rawValue * folds..<(m.rawValue + 1) * folds]))
+        }
 
+        // Each fold's predictions and cut-offs, and the full models' cut-offs on the whole cohort: 18 tasks.
+        let members = cohort.indices.reduce(into: [[Int]](repeating: [], count: folds)) { $0[foldOf[$1]].append($1) }
+        let scored = try parallel(Model.allCases.count * (folds + 1)) { task -> ([Double], Double) in
+            let (m, k) = (task / (folds + 1), task % (folds + 1))
+            if k == folds {
+                let risks = fits[m].0.model.probabilities(allFeatures)
+                return ([], volumeParityCutoff(risks, share: share))
+            }
+            let risks = members[k].map { fits[m].1[k].model.probability(allFeatures.row($0)) }
+            return (risks, volumeParityCutoff(risks, share: share))
+        }
         var predicted = [[Double]](repeating: [Double](repeating: 0, count: cohort.count), count: 3)
         var approves = [[Bool]](repeating: [Bool](repeating: false, count: cohort.count), count: 3)
         var predictedReward = [Double](repeating: 0, count: cohort.count)
         var rewardVariance = [Double](repeating: 0, count: cohort.count)
         var foldResults: [Fold] = []
         for k in 0..<folds {
-            let members = cohort.indices.filter { foldOf[$0] == k }
             // m̂'s loss given default, from the other folds' defaults.
             var lost = 0.0
             var principal = 0.0
@@ -185,32 +202,40 @@ public enum ExplorationValue {
             }
             let lossRate = principal > 0 ? lost / principal : 0
             var policies: [Policy] = []
-            for model in Model.allCases {
-                let fit = fits[model.rawValue].1[k]
-                for i in members { predicted[model.rawValue][i] = fit.model.probability(allFeatures.row(i)) }
-                let cutoff = volumeParityCutoff(members.map { predicted[model.rawValue][$0] }, share: share)
-                for i in members { approves[model.rawValue][i] = predicted[model.rawValue][i] <= cutoff }
-                policies.append(Policy(fit: fit, cutoff: cutoff))
+            for m in 0..<Model.allCases.count {
+                let (risks, cutoff) = scored[m * (folds + 1) + k]
+                for (j, i) in members[k].enumerated() {
+                    predicted[m][i] = risks[j]
+                    approves[m][i] = risks[j] <= cutoff
+                }
+                policies.append(Policy(fit: fits[m].1[k], cutoff: cutoff))
             }
-            for i in members {
+            for i in members[k] {
                 let q = predicted[Model.v2.rawValue][i]
                 let loss = lossRate * cohort[i].loanAmount
                 predictedReward[i] = lifetimeValue * (1 - q) - q * loss
                 rewardVariance[i] = q * (1 - q) * (lifetimeValue + loss) * (lifetimeValue + loss)
             }
-            foldResults.append(Fold(policies: policies, lossRate: lossRate, applicants: members.count))
+            foldResults.append(Fold(policies: policies, lossRate: lossRate, applicants: members[k].count))
         }
         let full = Model.allCases.map { model in
-            let fit = fits[model.rawValue].0
-            return Policy(
-                fit: fit,
-                cutoff: volumeParityCutoff(fit.model.probabilities(allFeatures), share: share))
+            Policy(fit: fits[model.rawValue].0, cutoff: scored[model.rawValue * (folds + 1) + folds].1)
         }
         return Evaluation(
             full: full, folds: foldResults, foldOf: foldOf, predictedDefault: predicted, approves: approves,
             productionApproves: cohort.map(\.productionApproves), predictedReward: predictedReward,
             rewardVariance: rewardVariance,
             approvalShare: share, trainingLoans: full.map(\.fit.rows))
+    }
+
+    /// Runs `count` independent tasks on every core and returns their results in order, or the first error.
+    static func parallel<T: Sendable>(_ count: Int, _ task: @Sendable (Int) throws -> T) throws -> [T] {
+        let results = Mutex<[Int: Result<T, any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            let outcome = Result { try task(index) }
+            results.withLock { $0[index] = outcome }
+        }
+        return try results.withLock { done in try (0..<count).map { try done[$0]!.get() } }
     }
 
     /// The cut-off at which a policy approves `share` of the applicants: the predicted default probability

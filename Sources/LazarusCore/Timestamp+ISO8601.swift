@@ -59,6 +59,13 @@ extension Timestamp {
         self = parsed
     }
 
+    /// Parses an ISO 8601 UTC timestamp from UTF-8 bytes in place (see ``init(iso8601:)-(String)``): a store's
+    /// row reader hands its column buffer over without making a `String` of it first.
+    public init?(iso8601Bytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let parsed = Self.parse(bytes) else { return nil }
+        self = parsed
+    }
+
     /// Parses an ISO 8601 UTC timestamp from any string-like value (see ``init(iso8601:)-(String)``).
     public init?(iso8601 text: some StringProtocol) {
         // Stored timestamps are native strings with contiguous UTF-8: parse in place, no copy.
@@ -83,8 +90,9 @@ extension Timestamp {
             i += width
             return v
         }
-        func expect(_ c: Character) -> Bool {
-            guard i < bytes.count, bytes[i] == c.asciiValue else { return false }
+        // A byte, not a Character: building a Character per call cost a tenth of a report's time.
+        func expect(_ c: Unicode.Scalar) -> Bool {
+            guard i < bytes.count, bytes[i] == UInt8(ascii: c) else { return false }
             i += 1
             return true
         }

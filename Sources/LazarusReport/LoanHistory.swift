@@ -1,5 +1,7 @@
+import Foundation
 import LazarusCore
 import LazarusStore
+import Synchronization
 
 /// Every decision up to the report's end, with its outcome if observed by then: what the report knows.
 public struct LoanHistory: Sendable {
@@ -31,41 +33,76 @@ public struct LoanHistory: Sendable {
     public var loans: [Loan]
     /// The budget ledger up to the end.
     public var ledger: [LedgerEntry]
-    /// Rows skipped because they break the contract (missing features, propensity out of range, …).
+    /// The production model's version logged with the newest decision read.
+    public var productionVersion: String?
+    /// Rows read and skipped because they break the contract (missing features, propensity out of range, …).
     public var skippedRows: Int
-    /// Outcomes observed after the end (not yet known at the report's date).
-    public var laterOutcomes: Int
 
-    /// Reads what the store knew at `end`.
+    /// Reads what the store knew at `end`: the decisions the report uses and the outcomes observed before `end`.
+    ///
+    /// With `matureThrough` and `windowStart` it reads only what the report needs (design.md, "Scale": one
+    /// window plus the labelled loans it trains on): every decision up to `matureThrough` (the cohort), every
+    /// decision in [`windowStart`, `end`) (the window), and in between only the explore decisions (the budget
+    /// and the cost of exploration need their outcomes). Given a second connection, `outcomeStore`, the
+    /// outcomes are read on it at the same time as the decisions, on the other core.
     /// - Parameters:
     ///   - store: the store.
     ///   - end: the report's end (exclusive).
+    ///   - matureThrough: the last mature decision instant, T − W (`nil`: read every decision before `end`).
+    ///   - windowStart: the window's start.
+    ///   - outcomeStore: another connection to the same store, used only by the outcome read.
     /// - Throws: ``StoreError``.
-    public init(store: any Store, end: Timestamp) throws {
-        var loans: [Loan] = []
-        var index: [String: Int] = [:]
-        var skipped = 0
-        try store.streamDecisions(RowQuery(before: end)) { row in
-            guard let loan = Self.validate(row) else {
-                skipped += 1
-                return
-            }
-            index[loan.id] = loans.count
-            loans.append(loan)
+    public init(
+        store: any Store, end: Timestamp, matureThrough: Timestamp? = nil, windowStart: Timestamp? = nil,
+        outcomeStore: (any Store)? = nil
+    ) throws {
+        // The decision ranges: the cohort, the explore decisions between it and the window, the window.
+        var early = [RowQuery(before: end)]
+        var late: [RowQuery] = []
+        if let matureThrough, let windowStart, matureThrough < windowStart {
+            let afterCohort = matureThrough.adding(microseconds: 1)
+            early = [
+                RowQuery(before: afterCohort), RowQuery(from: afterCohort, before: windowStart, variant: .explore),
+            ]
+            late = [RowQuery(from: windowStart, before: end)]
         }
-        var later = 0
-        try store.streamOutcomes(.all) { outcome in
-            guard outcome.observedAt < end else {
-                later += 1
-                return
+        let decisions: Decisions
+        let outcomes: [OutcomeRow]
+        if let outcomeStore {
+            // One connection reads the early decisions; the other the window's and then the outcomes.
+            let first = Unshared(store)
+            let second = Unshared(outcomeStore)
+            let (early, late) = (early, late)
+            let results = Mutex<[Int: Result<(Decisions, [OutcomeRow]), any Error>]>([:])
+            DispatchQueue.concurrentPerform(iterations: 2) { task in
+                let result = Result { () throws -> (Decisions, [OutcomeRow]) in
+                    if task == 0 { return (try Self.readDecisions(first.value, early), []) }
+                    return (
+                        try Self.readDecisions(second.value, late), try Self.readOutcomes(second.value, before: end)
+                    )
+                }
+                results.withLock { $0[task] = result }
             }
+            let done = results.withLock { $0 }
+            let (a, _) = try done[0]!.get()
+            let (b, o) = try done[1]!.get()
+            decisions = a.merged(with: b)
+            outcomes = o
+        } else {
+            decisions = try Self.readDecisions(store, early + late)
+            outcomes = try Self.readOutcomes(store, before: end)
+        }
+        var loans = decisions.loans
+        var skipped = decisions.skipped
+        for outcome in outcomes {
+            // An outcome of a decision not read (outside the ranges above) is neither used nor counted.
+            guard let i = decisions.index[outcome.applicationID] else { continue }
             // An unreadable time reads as the earliest instant: it must be skipped, not taken as observed.
-            guard outcome.observedAt.isPlausible, let i = index[outcome.applicationID], loans[i].approved,
-                let defaulted = outcome.defaulted, loans[i].observedAt == nil, (outcome.lossAmount ?? 0) >= 0,
-                (outcome.lossAmount ?? 0).isFinite
+            guard outcome.observedAt.isPlausible, loans[i].approved, let defaulted = outcome.defaulted,
+                loans[i].observedAt == nil, (outcome.lossAmount ?? 0) >= 0, (outcome.lossAmount ?? 0).isFinite
             else {
                 skipped += 1
-                return
+                continue
             }
             loans[i].observedAt = outcome.observedAt
             loans[i].defaulted = defaulted
@@ -74,7 +111,50 @@ public struct LoanHistory: Sendable {
         self.loans = loans
         self.ledger = try store.ledger().filter { $0.at < end }
         self.skippedRows = skipped
-        self.laterOutcomes = later
+        self.productionVersion = decisions.newest?.1
+    }
+
+    /// The decisions read, indexed by application id.
+    struct Decisions: Sendable {
+        var loans: [Loan] = []
+        var index: [String: Int] = [:]
+        var skipped = 0
+        /// The newest decision's time and production model version.
+        var newest: (Timestamp, String)?
+
+        /// These decisions followed by `other`'s (read from disjoint ranges).
+        func merged(with other: Decisions) -> Decisions {
+            var all = self
+            all.loans += other.loans
+            all.index.reserveCapacity(index.count + other.index.count)
+            for (id, i) in other.index { all.index[id] = i + loans.count }
+            all.skipped += other.skipped
+            if let theirs = other.newest, newest.map({ theirs.0 >= $0.0 }) ?? true { all.newest = theirs }
+            return all
+        }
+    }
+
+    static func readDecisions(_ store: any Store, _ queries: [RowQuery]) throws -> Decisions {
+        var read = Decisions()
+        let body = { (row: DecisionRow) in
+            guard let loan = Self.validate(row) else {
+                read.skipped += 1
+                return
+            }
+            if let version = row.modelVersion, read.newest.map({ row.decidedAt >= $0.0 }) ?? true {
+                read.newest = (row.decidedAt, version)
+            }
+            read.index[loan.id] = read.loans.count
+            read.loans.append(loan)
+        }
+        for query in queries { try store.streamDecisions(query, body) }
+        return read
+    }
+
+    static func readOutcomes(_ store: any Store, before end: Timestamp) throws -> [OutcomeRow] {
+        var rows: [OutcomeRow] = []
+        try store.streamOutcomes(RowQuery(before: end)) { rows.append($0) }
+        return rows
     }
 
     /// Builds a history from loans already in memory (for tests).
@@ -82,7 +162,6 @@ public struct LoanHistory: Sendable {
         self.loans = loans
         self.ledger = ledger
         self.skippedRows = 0
-        self.laterOutcomes = 0
     }
 
     static func validate(_ row: DecisionRow) -> Loan? {
@@ -99,4 +178,12 @@ public struct LoanHistory: Sendable {
             features: [income, Double(history), dti, Double(creditScore), Double(age)], observedAt: nil,
             defaulted: nil, loss: 0)
     }
+}
+
+/// A store handed to exactly one other thread, which alone uses it until the hand-over ends: the
+/// connection is never shared, so the unchecked Sendable is sound.
+private struct Unshared: @unchecked Sendable {
+    let value: any Store
+
+    init(_ value: any Store) { self.value = value }
 }

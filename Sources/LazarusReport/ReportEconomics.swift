@@ -3,7 +3,7 @@ import LazarusCore
 
 /// The value figures of the report, on the matured cohort: the headline Δ(V2, V0), the value of switching
 /// Δ(V2, production), the off-policy table, the models by name and the fold models behind them.
-struct ReportEconomics {
+struct ReportEconomics: Sendable {
     typealias Model = ExplorationValue.Model
 
     var cohortSummary: ShadowReport.Cohort
@@ -22,7 +22,7 @@ struct ReportEconomics {
 
     init(
         builder: ShadowReportBuilder, cohort: [ExplorationValue.Applicant], cohortLoans: [LoanHistory.Loan],
-        evaluation: ExplorationValue.Evaluation?
+        evaluation: ExplorationValue.Evaluation?, productionVersion: String?
     ) {
         let ltv = builder.lifetimeValue
         let from = cohortLoans.map(\.decidedAt).min()
@@ -49,7 +49,7 @@ struct ReportEconomics {
                 unsupported: 0, disagreements: 0, reason: reason)
         }
         let production = ShadowReport.NamedModel(
-            version: nil, spec: nil, cutoff: nil, threshold: builder.policy.riskThreshold,
+            version: productionVersion, spec: nil, cutoff: nil, threshold: builder.policy.riskThreshold,
             quality: Self.quality(cohort, risk: cohortLoans.map { 1 - $0.score }))
         guard let evaluation, days > 0 else {
             let reason = cohort.isEmpty ? "no decision is mature at the cut-off" : "no model could be trained"
@@ -143,7 +143,7 @@ struct ReportEconomics {
             samples: region.count, defaults: defaulted.filter { $0 }.count)
     }
 
-    struct Quality {
+    struct Quality: Sendable {
         var figures: RejectedRegionQuality?
         var samples: Int
         var defaults: Int

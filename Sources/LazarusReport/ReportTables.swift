@@ -58,7 +58,6 @@ struct ModelTable {
                     "(" + Format.decimal(m.aucLow ?? 0, 2) + " to " + Format.decimal(m.aucHigh ?? 0, 2) + ")"
                 )
             })
-        row("Approval share (volume parity)", models.map { (Format.percent($0.approvalRate), nil) })
         row(
             "Default rate of approved, IPW",
             models.map { m in

@@ -1,5 +1,6 @@
 import Foundation
 import LazarusCore
+import Synchronization
 
 /// Computes the shadow-mode report from what the store knew at the window's end, the cut-off T.
 ///
@@ -52,42 +53,40 @@ public struct ShadowReportBuilder: Sendable {
         let cohort = cohortLoans.map(applicant)
         var notes: [String] = []
         if inWindow.isEmpty { notes.append("No applications were decided in this window.") }
-        var evaluation: ExplorationValue.Evaluation?
-        if cohortLoans.isEmpty {
-            notes.append(
-                "No decision is mature yet: outcomes need \(performanceWindowDays) days, and no eligible decision was "
-                    + "made on or before \(matureThrough.iso8601.prefix(10)). There is no estimate of any value.")
-        } else if !cohort.contains(where: \.labelled) {
-            notes.append("No matured loan has a known outcome yet: there is nothing to train on and no estimate.")
-        } else {
-            do {
-                evaluation = try ExplorationValue.evaluate(
-                    cohort, featureNames: LoanHistory.featureNames, lifetimeValue: lifetimeValue)
-            } catch let error as CoreError {
-                notes.append("V0, V1 and V2 could not be trained on the matured cohort: \(error.message).")
-            } catch {
-                notes.append("V0, V1 and V2 could not be trained on the matured cohort.")
-            }
-        }
-        let economics = ReportEconomics(builder: self, cohort: cohort, cohortLoans: cohortLoans, evaluation: evaluation)
-        let labelled = cohortLoans.filter { $0.approved && $0.defaulted != nil }
-        let models = modelSummaries(
-            cohortLoans, cohort: cohort, evaluation: evaluation, values: economics.offPolicy, previous: previous)
-        let v2Approves = evaluation?.approves[ExplorationValue.Model.v2.rawValue]
-        let headlineWindow = headline(cohortLoans, v2Approves, observedFrom: period.start)
-        let headlineToDate = headline(cohortLoans, v2Approves, observedFrom: nil)
-        let full = evaluation?.full
+        let (evaluation, why) = train(cohort)
+        if let why { notes.append(why) }
+        // The value figures and the model table on one core, the charts and the window's figures on the other.
+        let (valued, drawn) = Self.both(
+            {
+                let economics = ReportEconomics(
+                    builder: self, cohort: cohort, cohortLoans: cohortLoans, evaluation: evaluation,
+                    productionVersion: history.productionVersion)
+                let models = modelSummaries(
+                    cohortLoans, cohort: cohort, evaluation: evaluation, values: economics.offPolicy,
+                    previous: previous)
+                return (economics, models)
+            },
+            {
+                let v2Approves = evaluation?.approves[ExplorationValue.Model.v2.rawValue]
+                let boundary = evaluation.map {
+                    self.boundary(
+                        v1: $0.full[1].fit.model, $0.full[1].cutoff, v2: $0.full[2].fit.model, $0.full[2].cutoff,
+                        labelled: cohortLoans.filter { $0.approved && $0.defaulted != nil },
+                        window: inWindow.filter { $0.variant != .compliance })
+                }
+                return Drawn(
+                    headline: headline(cohortLoans, v2Approves, observedFrom: period.start),
+                    headlineToDate: headline(cohortLoans, v2Approves, observedFrom: nil), boundary: boundary,
+                    exploration: exploration(history, inWindow: inWindow), burnDown: burnDown(history),
+                    calibration: calibrationBins(cohortLoans, evaluation))
+            })
+        let (economics, models) = valued
         let coefficients =
-            full.map { full in
-                CoefficientChange.compare(previous: full[1].fit.model, current: full[2].fit.model).map {
+            evaluation.map { e in
+                CoefficientChange.compare(previous: e.full[1].fit.model, current: e.full[2].fit.model).map {
                     ShadowReport.Coefficient(feature: $0.feature, v1: $0.old, v2: $0.new, change: $0.relativeChange)
                 }
             } ?? []
-        let boundary = full.map {
-            self.boundary(
-                v1: $0[1].fit.model, $0[1].cutoff, v2: $0[2].fit.model, $0[2].cutoff, labelled: labelled,
-                window: inWindow.filter { $0.variant != .compliance })
-        }
         notes += economics.notes
         let report = ShadowReport(
             period: period.label, windowStart: period.start.iso8601, windowEnd: period.end.iso8601,
@@ -98,14 +97,63 @@ public struct ShadowReportBuilder: Sendable {
                 epsilon: policy.epsilon, riskThreshold: policy.riskThreshold, lifetimeValue: lifetimeValue, folds: folds
             ),
             cutoff: period.end.iso8601, performanceWindowDays: performanceWindowDays, cohort: economics.cohortSummary,
-            exploration: exploration(history, inWindow: inWindow), valueOfExploration: economics.valueOfExploration,
+            exploration: drawn.exploration, valueOfExploration: economics.valueOfExploration,
             valueOfSwitching: economics.valueOfSwitching, modelsByName: economics.modelsByName,
             offPolicy: economics.offPolicy, breakEvenDefaultProbability: economics.breakEven,
-            crossFit: economics.crossFit, headline: headlineWindow, headlineToDate: headlineToDate,
+            crossFit: economics.crossFit, headline: drawn.headline, headlineToDate: drawn.headlineToDate,
             keyFigures: keyFigures(history, inWindow: inWindow, cohort: cohort, economics: economics),
-            models: models, coefficients: coefficients, boundary: boundary, burnDown: burnDown(history),
-            calibration: calibrationBins(cohortLoans, evaluation), notes: notes)
+            models: models, coefficients: coefficients, boundary: drawn.boundary, burnDown: drawn.burnDown,
+            calibration: drawn.calibration, notes: notes)
         return Result(report: report, evaluation: evaluation, cohort: cohort)
+    }
+
+    /// V0, V1 and V2 trained and cross-fitted on the matured cohort, or why not.
+    func train(_ cohort: [ExplorationValue.Applicant]) -> (ExplorationValue.Evaluation?, String?) {
+        guard !cohort.isEmpty else {
+            return (
+                nil,
+                "No decision is mature yet: outcomes need \(performanceWindowDays) days, and no eligible decision was "
+                    + "made on or before \(matureThrough.iso8601.prefix(10)). There is no estimate of any value."
+            )
+        }
+        guard cohort.contains(where: \.labelled) else {
+            return (nil, "No matured loan has a known outcome yet: there is nothing to train on and no estimate.")
+        }
+        do {
+            return (
+                try ExplorationValue.evaluate(
+                    cohort, featureNames: LoanHistory.featureNames, lifetimeValue: lifetimeValue), nil
+            )
+        } catch let error as CoreError {
+            return (nil, "V0, V1 and V2 could not be trained on the matured cohort: \(error.message).")
+        } catch {
+            return (nil, "V0, V1 and V2 could not be trained on the matured cohort.")
+        }
+    }
+
+    /// The figures computed beside the value estimates.
+    struct Drawn: Sendable {
+        var headline: ShadowReport.Headline
+        var headlineToDate: ShadowReport.Headline
+        var boundary: ShadowReport.Boundary?
+        var exploration: ShadowReport.Exploration
+        var burnDown: [ShadowReport.BudgetPoint]
+        var calibration: [ShadowReport.CalibrationBin]
+    }
+
+    /// Runs two independent computations, one per core.
+    static func both<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
+        let results = Mutex<(A?, B?)>((nil, nil))
+        DispatchQueue.concurrentPerform(iterations: 2) { task in
+            if task == 0 {
+                let value = a()
+                results.withLock { $0.0 = value }
+            } else {
+                let value = b()
+                results.withLock { $0.1 = value }
+            }
+        }
+        return results.withLock { ($0.0!, $0.1!) }
     }
 
     /// A cohort loan as the estimators see it.

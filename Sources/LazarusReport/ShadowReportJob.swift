@@ -41,16 +41,16 @@ public struct ShadowReportJob {
         // Parse the template before any work, so a broken template fails fast.
         _ = try ReportText(templatePath: templatePath, report: Self.emptyReport)
         try store.verifySchema()
-        let summary = try store.summary()
+        let decidedRange = try store.decidedRange()
         let window: ReportPeriod
         if let period {
             window = period
-        } else if let range = summary.decidedRange {
+        } else if let range = decidedRange {
             window = ReportPeriod.defaultPeriod(first: range.lowerBound, last: range.upperBound)
         } else {
             throw ReportError(.invalidInput, "the store holds no decisions; run lazarus-sim or pass --week/--from/--to")
         }
-        if let range = summary.decidedRange {
+        if let range = decidedRange {
             let span = Double(range.upperBound.microseconds - range.lowerBound.microseconds) / 86_400e6
             guard Double(performanceWindowDays) <= span else {
                 throw ReportError(
@@ -59,16 +59,18 @@ public struct ShadowReportJob {
                         + "(\(Format.decimal(span, 1)) days of decisions): no decision could ever be mature")
             }
         }
-        let history = try LoanHistory(store: store, end: window.end)
+        let builder = ShadowReportBuilder(
+            period: window, policy: policy, lifetimeValue: lifetimeValue, performanceWindowDays: performanceWindowDays)
+        let history = try LoanHistory(
+            store: store, end: window.end, matureThrough: builder.matureThrough, windowStart: window.start,
+            outcomeStore: try? openStore(store.url))
         var previous: [String: LogisticModel] = [:]
         for record in try store.models() where record.status != "retired" {
             if let spec = try? ModelSpec(json: record.spec), !record.version.hasSuffix(window.label) {
                 previous[spec.kind] = spec.model
             }
         }
-        var result = ShadowReportBuilder(
-            period: window, policy: policy, lifetimeValue: lifetimeValue, performanceWindowDays: performanceWindowDays
-        ).build(history, previous: previous)
+        var result = builder.build(history, previous: previous)
         var versions: [String] = []
         let named: [(WritableKeyPath<ShadowReport.ModelsByName, ShadowReport.NamedModel?>, String, Int)] = [
             (\.v0, "v0-baseline", 1), (\.v1, "v1-standard", 2), (\.v2, "v2-causal", 3),

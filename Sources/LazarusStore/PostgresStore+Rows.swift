@@ -116,7 +116,9 @@ extension PostgresStore {
         _ query: RowQuery, sequenced body: (DecisionRow, Int64) throws -> Void
     ) throws -> StreamResult {
         let select = "SELECT \(Self.decisionColumns()), ingest_seq::int8 FROM \(Schema.decisions.name)"
-        return try copyOut(select + query.sql(timeColumn: "decided_at", timestamp: Self.literal)) { reader in
+        return try copyOut(
+            select + query.sql(timeColumn: "decided_at", timestamp: Self.literal, variantColumn: "variant")
+        ) { reader in
             guard let row = try Self.decodeDecision(&reader) else { throw Self.nullKey() }
             let sequence = try reader.int8()
             try body(row, sequence ?? 0)

@@ -1,6 +1,17 @@
 import LazarusCore
 
 extension PostgresStore {
+    public func decidedRange() throws -> ClosedRange<Timestamp>? {
+        try verifySchema()
+        let queries = TotalsQueries(dialect: .postgres)
+        let filter = "FILTER (WHERE \(queries.plausibleTime("decided_at")))"
+        let range = try connection.execute(
+            "SELECT \(Self.micros("min(decided_at) \(filter)")), \(Self.micros("max(decided_at) \(filter)")) "
+                + "FROM lazarus_decisions")
+        guard range.string(0, 0) != nil else { return nil }
+        return try Self.timestamp(range.string(0, 0))...Self.timestamp(range.string(0, 1))
+    }
+
     public func summary() throws -> StoreSummary {
         let version = try verifySchema()
         // One repeatable-read snapshot, so counts and groups describe the same moment.

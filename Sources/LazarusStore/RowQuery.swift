@@ -8,12 +8,16 @@ public struct RowQuery: Sendable, Equatable {
     public var from: Timestamp?
     /// Read only rows strictly before this instant.
     public var before: Timestamp?
+    /// Decisions only: read only rows of this variant (outcome reads ignore it).
+    public var variant: Variant?
 
     /// Creates a query; with no arguments it reads every row.
-    public init(afterSequence: Int64? = nil, from: Timestamp? = nil, before: Timestamp? = nil) {
+    public init(afterSequence: Int64? = nil, from: Timestamp? = nil, before: Timestamp? = nil, variant: Variant? = nil)
+    {
         self.afterSequence = afterSequence
         self.from = from
         self.before = before
+        self.variant = variant
     }
 
     /// Every row.
@@ -28,8 +32,13 @@ public struct RowQuery: Sendable, Equatable {
     ///   - timeColumn: `decided_at` or `observed_at`, with any table prefix.
     ///   - timestamp: the backend's timestamp literal.
     ///   - prefix: the table prefix of `ingest_seq` (`o.` in a join).
-    func sql(timeColumn: String, timestamp: (Timestamp) -> String, prefix: String = "") -> String {
+    ///   - variantColumn: the decisions' `variant` column, for a decision read (`nil`: no variant filter).
+    func sql(
+        timeColumn: String, timestamp: (Timestamp) -> String, prefix: String = "", variantColumn: String? = nil
+    ) -> String {
         var terms: [String] = []
+        // The variant is one of Variant's fixed raw values, never user text.
+        if let variant, let variantColumn { terms.append("\(variantColumn) = '\(variant.rawValue)'") }
         if let afterSequence { terms.append("\(prefix)ingest_seq > \(afterSequence)") }
         if let from { terms.append("\(timeColumn) >= \(timestamp(from))") }
         if let before { terms.append("\(timeColumn) < \(timestamp(before))") }

@@ -1,4 +1,5 @@
 import CSQLite
+import LazarusCore
 
 /// The one file that speaks to the SQLite C library: a connection and its prepared statements.
 ///
@@ -134,6 +135,14 @@ final class SQLiteStatement {
         guard let text = sqlite3_column_text(handle, column) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
+    /// A text column parsed as an ISO 8601 UTC time straight from SQLite's buffer (no `String` per row);
+    /// `nil` when it is NULL or no such time.
+    func time(_ column: Int32) -> Timestamp? {
+        guard let text = sqlite3_column_text(handle, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return Timestamp(iso8601Bytes: UnsafeBufferPointer(start: text, count: count))
     }
 
     /// Reads a REAL column; an integer is widened, text or a blob is an error rather than a silent 0.

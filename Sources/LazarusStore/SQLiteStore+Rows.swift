@@ -68,7 +68,7 @@ extension SQLiteStore {
         _ query: RowQuery, sequenced body: (DecisionRow, Int64) throws -> Void
     ) throws -> StreamResult {
         let table = Schema.decisions.name
-        let filter = query.sql(timeColumn: "decided_at", timestamp: Self.literal)
+        let filter = query.sql(timeColumn: "decided_at", timestamp: Self.literal, variantColumn: "variant")
         let select = try connection.prepare(
             "SELECT \(Columns.list(Columns.decision)), ingest_seq FROM \(table)\(filter)")
         var result = StreamResult(rows: 0, lastSequence: nil)
@@ -104,7 +104,7 @@ extension SQLiteStore {
     /// The time of a decision or outcome row; ``Timestamp/unreadable`` when it is NULL or not ISO 8601 UTC,
     /// for the readers to count the row as invalid.
     func rowTime(_ statement: SQLiteStatement, _ column: Int32) -> Timestamp {
-        statement.string(column).flatMap { Timestamp(iso8601: $0) } ?? .unreadable
+        statement.time(column) ?? .unreadable
     }
 
     @discardableResult public func streamOutcomes(

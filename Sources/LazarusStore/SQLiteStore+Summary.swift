@@ -37,6 +37,21 @@ extension SQLiteStore {
         return summary
     }
 
+    public func decidedRange() throws -> ClosedRange<Timestamp>? {
+        try verifySchema()
+        // The decided_at index walked from each end to the first plausible time: two short reads, not a scan.
+        let plausible = TotalsQueries(dialect: .sqlite).plausibleTime("decided_at")
+        func end(_ order: String) throws -> Timestamp? {
+            let statement = try connection.prepare(
+                "SELECT decided_at FROM \(Schema.decisions.name) WHERE \(plausible) ORDER BY decided_at \(order) LIMIT 1"
+            )
+            guard try statement.step() else { return nil }
+            return try timestamp(statement, 0, table: Schema.decisions.name)
+        }
+        guard let low = try end("ASC"), let high = try end("DESC") else { return nil }
+        return low...high
+    }
+
     private func countAndRange(_ table: String, _ column: String) throws -> (Int, ClosedRange<Timestamp>?) {
         // Over plausible times only: text that is no time would not parse, and the row readers count such
         // rows as invalid anyway.

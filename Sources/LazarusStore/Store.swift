@@ -99,6 +99,11 @@ public protocol Store: AnyObject {
     /// - Throws: ``StoreError``, or what `body` throws.
     func readSnapshot<T>(_ body: () throws -> T) throws -> T
 
+    /// The oldest and newest plausible `decided_at`, `nil` without decisions: the summary's `decidedRange`
+    /// without its counts and groups (the report needs only this, and the groups scan and join everything).
+    /// - Throws: ``StoreError``.
+    func decidedRange() throws -> ClosedRange<Timestamp>?
+
     /// Aggregates the tables on the database side: counts, time ranges, decisions and outcomes by group.
     /// - Returns: the summary.
     /// - Throws: ``StoreError``.

@@ -30,6 +30,21 @@ struct StoreContractTests {
         #expect(try scratch.count("lazarus_decisions") == 5)
     }
 
+    @Test("a read by variant and time range returns exactly those decisions", arguments: Backend.available)
+    func variantFilter(backend: Backend) throws {
+        let scratch = try ScratchStore(backend)
+        try scratch.store.migrate()
+        let written = Fixtures.decisions(0..<60)
+        try scratch.store.insertDecisions(written)
+        #expect(try scratch.store.decidedRange() == written.first!.decidedAt...written.last!.decidedAt)
+        let from = written[10].decidedAt
+        let before = written[40].decidedAt
+        let read = try scratch.store.allDecisions(RowQuery(from: from, before: before, variant: .explore))
+        let expected = written[10..<40].filter { $0.variant == "explore" }
+        #expect(Set(read.keys) == Set(expected.map(\.applicationID)))
+        #expect(!expected.isEmpty)
+    }
+
     @Test("decisions round-trip exactly, nulls and non-ASCII text included", arguments: Backend.available)
     func decisionsRoundTrip(backend: Backend) throws {
         let scratch = try ScratchStore(backend)
@@ -64,6 +79,7 @@ struct StoreContractTests {
         #expect(summary.decisionCount == 90)
         #expect(summary.outcomeCount == 46)
         #expect(summary.decidedRange == decisions.first!.decidedAt...decisions.last!.decidedAt)
+        #expect(try scratch.store.decidedRange() == summary.decidedRange)
         #expect(summary.decisionGroups.reduce(0) { $0 + $1.count } == 90)
         // Hand count: the fixture's variant cycles explore, exploit, compliance.
         let expectedExplore = decisions.filter {
