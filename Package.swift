@@ -123,7 +123,8 @@ let package = Package(
         .testTarget(
             name: "LazarusSimulationTests", dependencies: ["LazarusCore", "LazarusSimulation"], swiftSettings: strict),
         .testTarget(
-            name: "LazarusReportTests", dependencies: ["LazarusCore", "LazarusReport", "LazarusSimulation"],
+            name: "LazarusReportTests",
+            dependencies: ["LazarusCore", "LazarusStore", "LazarusReport", "LazarusSimulation"],
             swiftSettings: strict),
         .testTarget(
             name: "LazarusMetricsTests", dependencies: ["LazarusCore", "LazarusMetrics", "LazarusSimulation"],

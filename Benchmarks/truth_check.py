@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks the report's value estimates against the simulator's ground truth.
 
-Usage: python3 Benchmarks/truth_check.py [--min-coverage C] [--max-bias B] STORE JSON TRUTH [STORE JSON TRUTH ...]
+Usage: python3 Benchmarks/truth_check.py [--min-coverage C] [--max-bias B] [--beat-zero NAME] STORE JSON TRUTH ...
 
 For every run (an SQLite store, the report's JSON twin, the `lazarus-sim --truth` CSV) it
 1. recomputes the headline's doubly robust estimates from the tables and the JSON's fold models alone, with
@@ -11,7 +11,10 @@ For every run (an SQLite store, the report's JSON twin, the `lazarus-sim --truth
    truth file (LTV if it would repay, -loss_if_default if it would default), summed per week of applicants;
    also the expected truth, with the true default probability in place of the potential outcome.
 It prints one line per run and the coverage of the 95 % intervals, the mean error and the mean half-width.
-Exits 1 when the coverage is below --min-coverage or |mean error| > --max-bias x mean half-width.
+Exits 1 when the coverage is below --min-coverage, |mean error| > --max-bias x mean half-width, or (with
+--beat-zero valueOfSwitching, say) that estimate's root-mean-square error is not below a zero estimate's: an
+interval wide enough to cover anything is no evidence the estimate is right. The cohort's length in days, which
+scales every figure, is recomputed from the store, not taken from the JSON.
 Pure Python (sqlite3, csv, math): nothing to install.
 """
 import csv
@@ -19,6 +22,7 @@ import json
 import math
 import sqlite3
 import sys
+from datetime import datetime, timezone
 
 FEATURES = ["annual_income", "credit_history_months", "debt_to_income", "credit_score", "age"]
 MASK = (1 << 64) - 1
@@ -61,7 +65,18 @@ def check_run(store, report_path, truth_path):
         + ", o.defaulted, o.loss_amount, o.observed_at FROM lazarus_decisions d "
         "LEFT JOIN lazarus_outcomes o ON o.application_id = d.application_id "
         "WHERE d.decided_at <= ? AND d.variant <> 'compliance'", (cohort["to"],)).fetchall()
-    scale = 7 / cohort["days"]
+    first = con.execute(
+        "SELECT MIN(decided_at) FROM lazarus_decisions WHERE decided_at <= ? AND variant <> 'compliance'",
+        (cohort["to"],)).fetchone()[0]
+
+    def instant(text):
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+    days = (instant(cohort["to"]) - instant(first)).total_seconds() / 86400
+    if abs(days - cohort["days"]) > 1e-9:
+        raise SystemExit(f"{store}: the cohort spans {days} days, the JSON says {cohort['days']}")
+    scale = 7 / days
+    region_risk, region_truth = [], []
     # Σφ, Σφ², n, truth, expected truth, Σ σ̂²/p (the model-based variance floor)
     sums = {"v2-v0": [0.0, 0.0, 0, 0.0, 0.0, 0.0], "v2-prod": [0.0, 0.0, 0, 0.0, 0.0, 0.0]}
     eligible = 0
@@ -69,6 +84,11 @@ def check_run(store, report_path, truth_path):
         x = [float(v) for v in rest[:5]]
         defaulted, loss, observed_at = rest[5:]
         eligible += 1
+        if score <= threshold and p > 0:
+            # The rejected region exploration could reach: production's true within-region AUC is computed on
+            # every such applicant's potential outcome.
+            region_risk.append(1 - score)
+            region_truth.append(truth[aid][1])
         labelled = bool(approved) and defaulted is not None and observed_at < report["cutoff"]
         if approved and not labelled:
             continue  # a missing outcome: left out of every estimate
@@ -112,14 +132,38 @@ def check_run(store, report_path, truth_path):
             raise SystemExit(f"{store}: {name} half-width differs from the recomputation")
         out[name] = (estimate["perWeekDollars"], estimate["low"], estimate["high"], true_total * scale,
                      expected_total * scale)
+    auc = report["modelsByName"]["production"]["rejectedAuc"]
+    out["productionRejectedAuc"] = None if auc is None else (
+        auc["estimate"], auc["low"], auc["high"], mann_whitney(region_risk, region_truth))
     return out
 
 
+def mann_whitney(risk, positive):
+    """P(a positive ranks above a negative), ties one half, by sorting."""
+    order = sorted(range(len(risk)), key=lambda i: risk[i])
+    negatives_below, concordant, i = 0, 0.0, 0
+    while i < len(order):
+        j = i
+        while j < len(order) and risk[order[j]] == risk[order[i]]:
+            j += 1
+        tied_pos = sum(1 for k in order[i:j] if positive[k])
+        tied_neg = (j - i) - tied_pos
+        concordant += tied_pos * (negatives_below + tied_neg / 2)
+        negatives_below += tied_neg
+        i = j
+    positives = sum(positive)
+    return concordant / (positives * (len(risk) - positives))
+
+
 def main(argv):
-    min_coverage, max_bias = None, None
+    min_coverage, max_bias, beat_zero = None, None, []
     while argv and argv[0].startswith("--"):
-        flag, value = argv[0], float(argv[1])
+        flag, text = argv[0], argv[1]
         argv = argv[2:]
+        if flag == "--beat-zero":
+            beat_zero.append(text)
+            continue
+        value = float(text)
         if flag == "--min-coverage":
             min_coverage = value
         elif flag == "--max-bias":
@@ -150,11 +194,27 @@ def main(argv):
         print(f"  coverage {covered}/{n} = {coverage:.0%} (of the expected truth {covered_expected}/{n}); "
               f"mean error {mean_error:,.0f}; mean half-width {mean_half:,.0f}; "
               f"|mean error| / mean half-width = {abs(mean_error) / mean_half:.3f}")
+        rmse = math.sqrt(sum(e * e for e in errors) / n)
+        rmse_zero = math.sqrt(sum(run[name][3] ** 2 for run in runs) / n)
+        print(f"  root-mean-square error {rmse:,.0f}; a zero estimate's {rmse_zero:,.0f}")
+        if name in beat_zero and rmse >= rmse_zero:
+            print("  FAIL: no better than estimating zero")
+            failed = True
         if min_coverage is not None and coverage < min_coverage:
             print(f"  FAIL: coverage below {min_coverage:.0%}")
             failed = True
         if max_bias is not None and abs(mean_error) > max_bias * mean_half:
             print(f"  FAIL: |mean error| above {max_bias} x mean half-width")
+            failed = True
+    aucs = [run["productionRejectedAuc"] for run in runs if run["productionRejectedAuc"] is not None]
+    if aucs:
+        covered = sum(low <= true <= high for _, low, high, true in aucs)
+        print(f"\nproduction's within-region AUC: its 95 % interval covers the true AUC (every rejected applicant "
+              f"of the cohort exploration could reach) in {covered}/{len(aucs)} runs; mean estimate "
+              f"{sum(a[0] for a in aucs) / len(aucs):.3f}, mean truth {sum(a[3] for a in aucs) / len(aucs):.3f}, "
+              f"mean half-width {sum((a[2] - a[1]) / 2 for a in aucs) / len(aucs):.3f}")
+        if min_coverage is not None and covered / len(aucs) < min_coverage:
+            print(f"  FAIL: coverage below {min_coverage:.0%}")
             failed = True
     return 1 if failed else 0
 

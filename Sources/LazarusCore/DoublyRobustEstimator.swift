@@ -65,6 +65,9 @@ public enum DoublyRobustEstimator {
         public var unsupported: Int
         /// Applicants on whom the policies disagree (supported or not).
         public var disagreements: Int
+        /// Approved loans with a missing outcome on whom the policies disagree, left out by the caller: the
+        /// estimate assumes nothing about them, so while there are any it cannot be called conclusive.
+        public var missingWhereDisagree = 0
 
         /// The 95 % interval of `total`.
         public var interval: ClosedRange<Double> {

@@ -268,7 +268,12 @@ extension ExplorationValue.Evaluation {
         let db = decisions(b)
         var units: [DoublyRobustEstimator.Unit] = []
         units.reserveCapacity(cohort.count)
-        for (i, applicant) in cohort.enumerated() where !applicant.missingOutcome {
+        var missing = 0
+        for (i, applicant) in cohort.enumerated() {
+            guard !applicant.missingOutcome else {
+                if da[i] != db[i] { missing += 1 }
+                continue
+            }
             units.append(
                 .init(
                     propensity: applicant.propensity, labelled: applicant.labelled,
@@ -276,6 +281,8 @@ extension ExplorationValue.Evaluation {
                     predictedReward: predictedReward[i], approvesA: da[i], approvesB: db[i],
                     rewardVariance: rewardVariance[i]))
         }
-        return try DoublyRobustEstimator.difference(units)
+        var difference = try DoublyRobustEstimator.difference(units)
+        difference.missingWhereDisagree = missing
+        return difference
     }
 }

@@ -16,13 +16,17 @@ public struct ExporterServer: Sendable {
     public var refreshInterval: Double
     public var riskThreshold: Double
     public var lifetimeValue: Double
+    /// W: model quality rests on the explore loans decided at least this many days before the newest decision.
+    public var performanceWindowDays: Int
     /// TLS, basic auth and extra headers from `--web.config.file`; the default serves plain HTTP to anyone.
     public var webConfig: WebConfig
 
     public init(
         store: StoreURL, host: String, port: Int, refreshInterval: Double, riskThreshold: Double, lifetimeValue: Double,
+        performanceWindowDays: Int = ExperimentAggregate.defaultPerformanceWindowDays,
         webConfig: WebConfig = WebConfig()
     ) {
+        self.performanceWindowDays = performanceWindowDays
         self.store = store
         self.host = host
         self.port = port
@@ -38,7 +42,8 @@ public struct ExporterServer: Sendable {
         logger.logLevel =
             ProcessInfo.processInfo.environment["LAZARUS_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
         let worker = RefreshWorker(
-            url: store, riskThreshold: riskThreshold, lifetimeValue: lifetimeValue, logger: logger)
+            url: store, riskThreshold: riskThreshold, lifetimeValue: lifetimeValue,
+            performanceWindowDays: performanceWindowDays, logger: logger)
         let coordinator = ScrapeCoordinator(worker: worker)
         let router = Router()
         // Middleware covers only the routes added after it: these come first. Headers outermost, so 401s get them.

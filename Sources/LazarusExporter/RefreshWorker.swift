@@ -29,10 +29,14 @@ final class RefreshWorker: @unchecked Sendable {
     static let down = MetricFamily(
         "lazarus_up", .gauge, "1 when the last refresh from the store succeeded, 0 otherwise.", [.init(0)])
 
-    init(url: StoreURL, riskThreshold: Double, lifetimeValue: Double, logger: Logger) {
+    init(
+        url: StoreURL, riskThreshold: Double, lifetimeValue: Double,
+        performanceWindowDays: Int = ExperimentAggregate.defaultPerformanceWindowDays, logger: Logger
+    ) {
         self.url = url
         self.logger = logger
-        self.state = ExperimentState(riskThreshold: riskThreshold, lifetimeValue: lifetimeValue)
+        self.state = ExperimentState(
+            riskThreshold: riskThreshold, lifetimeValue: lifetimeValue, performanceWindowDays: performanceWindowDays)
     }
 
     /// The exposition served now, and whether the first full pass has completed. Never waits for a

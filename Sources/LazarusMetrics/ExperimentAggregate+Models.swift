@@ -1,35 +1,48 @@
 import LazarusCore
 
 extension ExperimentAggregate {
-    /// Blindness, calibration and shadow approval rates of production and the registered models; PSI.
+    /// The explore loans to rejected applicants that the model-quality figures rest on: decided at least W before
+    /// the newest decision T, with an outcome observed before T (design.md, "Cohorts and maturity").
+    func maturedSample() -> [Labelled] {
+        guard let cutoff = lastDecision else { return [] }
+        let matureThrough = cutoff.adding(microseconds: -Int64(performanceWindowDays) * Timestamp.microsecondsPerDay)
+        return blindnessSample.filter { $0.decidedAt <= matureThrough && $0.observedAt < cutoff }
+    }
+
+    /// Rejected-region quality (``RejectedRegionQuality``, the report's own code) and shadow approval rates of
+    /// production and the registered models; model info; PSI.
     func modelFamilies() -> [MetricFamily] {
-        var blindness: [MetricFamily.Sample] = []
-        var stderr: [MetricFamily.Sample] = []
-        var ratio: [MetricFamily.Sample] = []
+        var figures: [String: [MetricFamily.Sample]] = [:]
         var samples: [MetricFamily.Sample] = []
+        var defaults: [MetricFamily.Sample] = []
         var approval: [MetricFamily.Sample] = []
+        var info: [MetricFamily.Sample] = []
         let recent = sample.recent()
+        let matured = maturedSample()
+        func put(_ name: String, _ label: [(String, String)], _ interval: RejectedRegionQuality.Interval?) {
+            guard let interval else { return }
+            figures[name, default: []].append(.init(label, interval.estimate))
+            figures[name + "_lower", default: []].append(.init(label, interval.low))
+            figures[name + "_upper", default: []].append(.init(label, interval.high))
+        }
         func add(
             _ name: String, _ sample: [Labelled], predict: (Labelled) -> Double, approves: ([Double], Double) -> Bool
         ) {
             let label = [("model", name)]
-            let p = sample.map(predict)
-            let y = sample.map { $0.defaulted ? 1.0 : 0 }
-            let v = sample.map { 1 / $0.propensity }
+            let outcomes = sample.map(\.defaulted)
             samples.append(.init(label, Double(sample.count)))
-            if let score = try? BlindnessScore(probabilities: p, labels: y, weights: v) {
-                blindness.append(.init(label, score.score))
-                stderr.append(.init(label, score.standardError))
-            }
-            if let oe = try? ModelEvaluation.observedExpectedRatio(probabilities: p, labels: y, weights: v) {
-                ratio.append(.init(label, oe))
-            }
+            defaults.append(.init(label, Double(outcomes.filter { $0 }.count)))
+            let quality = RejectedRegionQuality(
+                risk: sample.map(predict), defaulted: outcomes, weights: sample.map { 1 / $0.propensity })
+            put("lazarus_model_blindness_score", label, quality?.blindness)
+            put("lazarus_model_rejected_auc", label, quality?.rejectedAuc)
+            put("lazarus_model_observed_expected_ratio", label, quality?.observedExpected)
             if !recent.isEmpty {
                 let approved = recent.filter { approves($0.features, $0.score) }.count
                 approval.append(.init(label, Double(approved) / Double(recent.count)))
             }
         }
-        add("production", blindnessSample, predict: { 1 - $0.score }, approves: { _, score in score > riskThreshold })
+        add("production", matured, predict: { 1 - $0.score }, approves: { _, score in score > riskThreshold })
         for record in models {
             // A version named like the production series would make its label set ambiguous; a spec that
             // predicts something else, names a feature the tables lack, or has no readable training window
@@ -40,6 +53,12 @@ extension ExperimentAggregate {
                 let from = Timestamp(iso8601: spec.trainedFrom), let before = Timestamp(iso8601: spec.trainedBefore),
                 from < before
             else { continue }
+            info.append(
+                .init(
+                    [
+                        ("model", record.version), ("version", record.version), ("kind", record.kind),
+                        ("status", record.status),
+                    ], 1))
             func predict(_ features: [Double]) -> Double? {
                 let x = columns.map { features[$0] }
                 guard x.allSatisfy(Self.isSound) else { return nil }
@@ -47,25 +66,52 @@ extension ExperimentAggregate {
                 return p.isFinite ? p : nil
             }
             // A model is judged only on explore loans it was not trained on, whose features it can score.
-            let unseen = blindnessSample.filter { ($0.decidedAt < from || $0.decidedAt >= before) }
+            let unseen = matured.filter { ($0.decidedAt < from || $0.decidedAt >= before) }
                 .filter { predict($0.features) != nil }
             add(
                 record.version, unseen, predict: { predict($0.features) ?? .nan },
                 approves: { features, _ in predict(features).map { 1 - $0 > riskThreshold } ?? false })
         }
+        let region =
+            "on the mature explore loans to applicants production rejected (decided at least \(performanceWindowDays) days before the newest decision, outcome known), weighted 1/propensity"
+        func family(_ name: String, _ help: String) -> MetricFamily {
+            .init(name, .gauge, help, figures[name] ?? [])
+        }
         return [
+            family(
+                "lazarus_model_blindness_score",
+                "1 - max(0, 2 AUC - 1), i.e. 1 - Gini, \(region): 1 cannot tell good from bad among the applicants it rejects, 0 ranks them perfectly. Absent below 30 loans or 5 defaults."
+            ),
+            family(
+                "lazarus_model_blindness_score_lower",
+                "Lower end of the blindness score's 95 % interval (from the AUC's)."),
+            family(
+                "lazarus_model_blindness_score_upper",
+                "Upper end of the blindness score's 95 % interval (from the AUC's)."),
+            family(
+                "lazarus_model_rejected_auc",
+                "Weighted probability that a defaulting loan is ranked riskier than a repaying one, \(region)."),
+            family(
+                "lazarus_model_rejected_auc_lower",
+                "Lower end of the within-region AUC's 95 % weighted DeLong interval."),
+            family(
+                "lazarus_model_rejected_auc_upper",
+                "Upper end of the within-region AUC's 95 % weighted DeLong interval."),
+            family(
+                "lazarus_model_observed_expected_ratio",
+                "Observed over predicted defaults on the same loans (calibration), \(region)."),
+            family(
+                "lazarus_model_observed_expected_ratio_lower",
+                "Lower end of the observed/expected ratio's 95 % interval (exact Poisson on the observed count)."),
+            family(
+                "lazarus_model_observed_expected_ratio_upper",
+                "Upper end of the observed/expected ratio's 95 % interval (exact Poisson on the observed count)."),
             .init(
-                "lazarus_model_blindness_score", .gauge,
-                "1 - max(0, Brier skill score) of the model on explore loans to rejected applicants with known outcome, weighted 1/propensity: 0 sees the rejected region perfectly, 1 is no better than a constant.",
-                blindness),
+                "lazarus_model_blindness_samples", .gauge,
+                "Mature explore loans to rejected applicants behind each model's quality figures.", samples),
+            .init("lazarus_model_blindness_defaults", .gauge, "Defaults among those loans.", defaults),
             .init(
-                "lazarus_model_blindness_score_stderr", .gauge,
-                "Influence-function standard error of the blindness score.", stderr),
-            .init(
-                "lazarus_model_observed_expected_ratio", .gauge,
-                "Observed over predicted defaults on the same loans (calibration).",
-                ratio),
-            .init("lazarus_model_blindness_samples", .gauge, "Explore loans behind the blindness score.", samples),
+                "lazarus_model_info", .gauge, "1 for each registered model with status shadow or active.", info),
             .init(
                 "lazarus_feature_psi", .gauge,
                 "Population stability index of each feature: eligible applicants of the last 7 UTC days of the data against the first 7 (a sample of at most \(sample.perDay) a day).",

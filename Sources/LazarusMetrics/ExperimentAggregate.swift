@@ -8,6 +8,12 @@ import LazarusCore
 public struct ExperimentAggregate: Sendable {
     public var riskThreshold: Double
     public var lifetimeValue: Double
+    /// W: the model-quality figures rest on the explore loans decided at least this long before the newest
+    /// decision (the data's own clock), whose outcome was observed before it.
+    public var performanceWindowDays: Int
+
+    /// The default W (design.md, "Cohorts and maturity").
+    public static let defaultPerformanceWindowDays = 42
 
     /// An explore loan to an applicant production rejected, with its outcome: the blindness sample.
     struct Labelled: Sendable {
@@ -15,6 +21,7 @@ public struct ExperimentAggregate: Sendable {
         var propensity: Double
         var defaulted: Bool
         var decidedAt: Timestamp
+        var observedAt: Timestamp
         var features: [Double]
     }
 
@@ -61,9 +68,14 @@ public struct ExperimentAggregate: Sendable {
     ///   - riskThreshold: production approves scores above this.
     ///   - lifetimeValue: dollars a good loan is worth.
     ///   - samplePerDay: eligible applicants kept per day for PSI and shadow approval rates.
-    public init(riskThreshold: Double, lifetimeValue: Double, samplePerDay: Int = 2_000) {
+    ///   - performanceWindowDays: W, for the model-quality figures.
+    public init(
+        riskThreshold: Double, lifetimeValue: Double, samplePerDay: Int = 2_000,
+        performanceWindowDays: Int = defaultPerformanceWindowDays
+    ) {
         self.riskThreshold = riskThreshold
         self.lifetimeValue = lifetimeValue
+        self.performanceWindowDays = performanceWindowDays
         self.sample = ApplicantSample(perDay: samplePerDay)
     }
 
@@ -145,7 +157,7 @@ public struct ExperimentAggregate: Sendable {
             blindnessSample.append(
                 Labelled(
                     score: score, propensity: propensity, defaulted: defaulted, decidedAt: decision.decidedAt,
-                    features: Self.featureVector(decision.features)))
+                    observedAt: row.observedAt, features: Self.featureVector(decision.features)))
         }
     }
 

@@ -30,9 +30,14 @@ public struct ExperimentState: Sendable {
     ///   - riskThreshold: production approves scores above this.
     ///   - lifetimeValue: dollars a good loan is worth.
     ///   - samplePerDay: eligible applicants kept per day for PSI and shadow approval rates.
-    public init(riskThreshold: Double, lifetimeValue: Double, samplePerDay: Int = 2_000) {
+    ///   - performanceWindowDays: W, for the model-quality figures' matured loans.
+    public init(
+        riskThreshold: Double, lifetimeValue: Double, samplePerDay: Int = 2_000,
+        performanceWindowDays: Int = ExperimentAggregate.defaultPerformanceWindowDays
+    ) {
         aggregate = ExperimentAggregate(
-            riskThreshold: riskThreshold, lifetimeValue: lifetimeValue, samplePerDay: samplePerDay)
+            riskThreshold: riskThreshold, lifetimeValue: lifetimeValue, samplePerDay: samplePerDay,
+            performanceWindowDays: performanceWindowDays)
     }
 
     /// Values held above the sequence floors (bounded by `SequenceTracker.maxHeld`).

@@ -51,8 +51,12 @@ struct ReportEconomics: Sendable {
         let production = ShadowReport.NamedModel(
             version: productionVersion, spec: nil, cutoff: nil, threshold: builder.policy.riskThreshold,
             quality: Self.quality(cohort, risk: cohortLoans.map { 1 - $0.score }))
-        guard let evaluation, days > 0 else {
-            let reason = cohort.isEmpty ? "no decision is mature at the cut-off" : "no model could be trained"
+        // A cohort of hours would multiply every figure by hundreds to make it "per week".
+        guard let evaluation, days >= 1 else {
+            let reason =
+                cohort.isEmpty
+                ? "no decision is mature at the cut-off"
+                : evaluation == nil ? "no model could be trained" : "the matured cohort spans less than a day"
             valueOfExploration = none(reason)
             valueOfSwitching = none(reason)
             modelsByName = .init(production: production, v0: nil, v1: nil, v2: nil)
@@ -63,11 +67,15 @@ struct ReportEconomics: Sendable {
             do {
                 let d = try evaluation.difference(a, b, cohort: cohort, lifetimeValue: ltv)
                 let interval = d.interval
+                let excludesZero = interval.lowerBound > 0 || interval.upperBound < 0
                 return ShadowReport.Value(
                     perWeekDollars: d.total * scale, low: interval.lowerBound * scale,
-                    high: interval.upperBound * scale,
-                    conclusive: interval.lowerBound > 0 || interval.upperBound < 0, method: Self.method,
-                    applicants: d.applicants, unsupported: d.unsupported, disagreements: d.disagreements, reason: nil)
+                    high: interval.upperBound * scale, conclusive: excludesZero && d.missingWhereDisagree == 0,
+                    method: Self.method, applicants: d.applicants, unsupported: d.unsupported,
+                    disagreements: d.disagreements,
+                    reason: d.missingWhereDisagree > 0
+                        ? "\(d.missingWhereDisagree) matured loans where the policies disagree have no outcome yet"
+                        : nil)
             } catch let error as CoreError {
                 return none(error.message)
             } catch {
@@ -139,7 +147,8 @@ struct ReportEconomics: Sendable {
         let region = cohort.indices.filter { cohort[$0].labelled && cohort[$0].incrementalExplore }
         let defaulted = region.map { cohort[$0].defaulted == true }
         return Quality(
-            figures: RejectedRegionQuality(risk: region.map { risk[$0] }, defaulted: defaulted),
+            figures: RejectedRegionQuality(
+                risk: region.map { risk[$0] }, defaulted: defaulted, weights: region.map { 1 / cohort[$0].propensity }),
             samples: region.count, defaults: defaulted.filter { $0 }.count)
     }
 

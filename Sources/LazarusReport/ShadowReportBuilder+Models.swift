@@ -80,11 +80,14 @@ extension ShadowReportBuilder {
     }
 
     /// Income × credit history, other features held at the medians of the applicants production rejected
-    /// in the window (where the models' decisions can differ); where V2 approves and V1 does not.
+    /// in the window (where the models' decisions can differ); where V2 approves and V1 does not. `nil` when a
+    /// cut-off is no probability strictly between 0 and 1 (a policy that approves no one or everyone has
+    /// no boundary to draw).
     func boundary(
         v1: LogisticModel, _ cutoffV1: Double, v2: LogisticModel, _ cutoffV2: Double, labelled: [Loan],
         window: [Loan]
-    ) -> ShadowReport.Boundary {
+    ) -> ShadowReport.Boundary? {
+        guard cutoffV1 > 0, cutoffV1 < 1, cutoffV2 > 0, cutoffV2 < 1 else { return nil }
         let rejected = window.filter { $0.score <= policy.riskThreshold }
         let population = rejected.isEmpty ? (window.isEmpty ? labelled : window) : rejected
         func median(_ j: Int) -> Double {

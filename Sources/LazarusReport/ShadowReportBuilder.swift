@@ -68,7 +68,7 @@ public struct ShadowReportBuilder: Sendable {
             },
             {
                 let v2Approves = evaluation?.approves[ExplorationValue.Model.v2.rawValue]
-                let boundary = evaluation.map {
+                let boundary = evaluation.flatMap {
                     self.boundary(
                         v1: $0.full[1].fit.model, $0.full[1].cutoff, v2: $0.full[2].fit.model, $0.full[2].cutoff,
                         labelled: cohortLoans.filter { $0.approved && $0.defaulted != nil },

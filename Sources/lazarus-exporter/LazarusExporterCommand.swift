@@ -28,6 +28,7 @@ struct LazarusExporterCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var policy: PolicyOptions
+    @OptionGroup var performanceWindow: PerformanceWindowOption
 
     @Option(help: "Address to serve on, HOST:PORT.")
     var listen = "127.0.0.1:9478"
@@ -49,6 +50,7 @@ struct LazarusExporterCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = Environment.process
         let resolved = try policy.resolve(environment)
+        let windowDays = try performanceWindow.days(environment)
         guard once else {
             let (host, port) = try Self.parseListen(listen)
             // A day at most: the interval becomes a sleep in milliseconds, and nobody means more.
@@ -63,13 +65,16 @@ struct LazarusExporterCommand: AsyncParsableCommand {
             let url = try store.url(environment)
             try await ExporterServer(
                 store: url, host: host, port: port, refreshInterval: refreshInterval,
-                riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV, webConfig: webConfig
+                riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV,
+                performanceWindowDays: windowDays, webConfig: webConfig
             ).run()
             return
         }
         let target = try store.open(environment)
         try target.verifySchema()
-        var state = ExperimentState(riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV)
+        var state = ExperimentState(
+            riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV,
+            performanceWindowDays: windowDays)
         let clock = ContinuousClock()
         let start = clock.now
         try state.refresh(from: .store(target), now: Date().timeIntervalSince1970)

@@ -28,13 +28,7 @@ struct LazarusReportCommand: ParsableCommand {
     @Option(help: "Directory to write the report into.")
     var out = "output"
 
-    @Option(
-        name: .customLong("performance-window"), parsing: .unconditional,
-        help: ArgumentHelp(
-            "Days an outcome may take to arrive (default: $LAZARUS_PERFORMANCE_WINDOW_DAYS, else 42).",
-            discussion: "Outcome-based figures rest on the decisions at least this old at the window's end.",
-            valueName: "days"))
-    var performanceWindow: String?
+    @OptionGroup var performanceWindow: PerformanceWindowOption
 
     @Option(help: "Mustache template for the report's wording.")
     var template = "templates/shadow-report.mustache"
@@ -49,14 +43,7 @@ struct LazarusReportCommand: ParsableCommand {
         case (nil, nil, nil): period = nil
         default: throw CommandLineError("give either --week, or --from with --to")
         }
-        let windowText = environment.string(
-            performanceWindow, "LAZARUS_PERFORMANCE_WINDOW_DAYS",
-            default: String(ShadowReportBuilder.defaultPerformanceWindowDays))
-        guard let windowDays = Int(windowText.trimmingCharacters(in: .whitespaces)), (1...3650).contains(windowDays)
-        else {
-            throw CommandLineError(
-                "the performance window must be a whole number of days from 1 to 3650, got '\(windowText)'")
-        }
+        let windowDays = try performanceWindow.days(environment)
         let job = ShadowReportJob(
             policy: resolved.policy, lifetimeValue: resolved.defaultLTV, outputDirectory: out, templatePath: template,
             performanceWindowDays: windowDays)

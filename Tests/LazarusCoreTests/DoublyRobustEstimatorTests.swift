@@ -1,5 +1,6 @@
-import LazarusCore
 import Testing
+
+@testable import LazarusCore
 
 @Suite("Doubly robust value of one policy over another")
 struct DoublyRobustEstimatorTests {
@@ -33,6 +34,30 @@ struct DoublyRobustEstimatorTests {
         #expect(abs(d.interval.lowerBound - (-29_500 - 1.959963984540054 * 900_275_000.0.squareRoot())) < 1e-6)
         let perApplicant = d.perApplicant
         #expect(abs(perApplicant.value - (-5_900)) < 1e-9)
+    }
+
+    @Test("the model-based floor: Σ (π_A − π_B)² σ̂²/p over the supported disagreements, used when larger")
+    func modelFloor() throws {
+        let units = Self.units.map { unit -> Unit in
+            var copy = unit
+            copy.rewardVariance = 40_000
+            return copy
+        }
+        let d = try DoublyRobustEstimator.difference(units)
+        // Disagreeing and supported: 40,000/1 + 40,000/0.01 + 40,000/0.01 (the unsupported one is left out).
+        #expect(abs(d.modelStandardError - 8_040_000.0.squareRoot()) < 1e-9)
+        #expect(d.empiricalStandardError == (try DoublyRobustEstimator.difference(Self.units)).standardError)
+        #expect(d.standardError == max(d.empiricalStandardError, d.modelStandardError))
+        // A cohort where no random approval landed where the policies disagree: the spread of φ is nil, so the
+        // empirical error is 0, yet nothing is known about those applicants; the floor keeps the interval open.
+        let unexplored = (0..<100).map { _ in
+            Unit(
+                propensity: 0.01, labelled: false, reward: 0, predictedReward: 400, approvesA: true, approvesB: false,
+                rewardVariance: 90_000)
+        }
+        let floor = try DoublyRobustEstimator.difference(unexplored)
+        #expect(floor.empiricalStandardError == 0)
+        #expect(abs(floor.standardError - 30_000) < 1e-6)
     }
 
     @Test("with m̂ = 0 it is inverse-propensity weighting")
@@ -93,6 +118,65 @@ struct DoublyRobustEstimatorTests {
 
 @Suite("Within-region AUC and blindness")
 struct RejectedRegionQualityTests {
+    @Test(
+        "AUC with its weighted DeLong interval, O/E with its exact interval, recalibration: as the references",
+        arguments: ["equal", "weighted", "ties"])
+    func againstReferences(name: String) throws {
+        let cases = try Fixture.load("region.json", as: [String: Fixture.Region].self)
+        let c = try #require(cases[name])
+        let q = try #require(RejectedRegionQuality(risk: c.risk, defaulted: c.defaulted, weights: c.weights))
+        #expect(close(q.rejectedAuc.estimate, c.aucSklearn, relative: 1e-12))
+        // Student's t at the Welch-Satterthwaite degrees of freedom (here over 50: the expansion is exact to 1e-6).
+        let half = c.aucT * c.aucVariance.squareRoot()
+        #expect(close(q.rejectedAuc.low, c.auc - half, relative: 1e-6))
+        #expect(close(q.rejectedAuc.high, c.auc + half, relative: 1e-6))
+        #expect(q.defaults == c.defaults)
+        let oe = try #require(q.observedExpected)
+        #expect(close(oe.estimate, c.observedExpected, relative: 1e-12))
+        #expect(close(oe.low, c.observedExpected * c.poissonLow / Double(c.defaults), relative: 1e-8))
+        #expect(close(oe.high, c.observedExpected * c.poissonHigh / Double(c.defaults), relative: 1e-8))
+        let a = try #require(q.calibrationIntercept)
+        let b = try #require(q.calibrationSlope)
+        #expect(close(a.estimate, c.calibration[0], relative: 1e-7))
+        #expect(close(b.estimate, c.calibration[1], relative: 1e-7))
+        #expect(close(b.high - b.estimate, 1.959963984540054 * c.calibrationSe[1], relative: 1e-5))
+    }
+
+    @Test("with equal weights the interval is DeLong's, and weights that are all equal change nothing")
+    func equalWeights() throws {
+        let cases = try Fixture.load("region.json", as: [String: Fixture.Region].self)
+        let c = try #require(cases["equal"])
+        let plain = try ModelEvaluation.delongAUC(scores: c.risk, labels: c.defaulted.map { $0 ? 1 : 0 })
+        let q = try #require(RejectedRegionQuality(risk: c.risk, defaulted: c.defaulted))
+        #expect(close(q.rejectedAuc.estimate, plain.value, relative: 1e-12))
+        let t = RejectedRegionQuality.studentQuantile975(
+            try #require(RejectedRegionQuality.weightedDeLong(risk: c.risk, defaulted: c.defaulted, weights: c.weights))
+                .degreesOfFreedom)
+        #expect(close(q.rejectedAuc.high - q.rejectedAuc.estimate, t * plain.standardError, relative: 1e-9))
+        let weighted = try #require(RejectedRegionQuality(risk: c.risk, defaulted: c.defaulted, weights: c.weights))
+        #expect(close(weighted.rejectedAuc.low, q.rejectedAuc.low, relative: 1e-12))
+        #expect(close(weighted.observedExpected!.high, q.observedExpected!.high, relative: 1e-12))
+    }
+
+    @Test("Student's t quantile: the normal one at infinity, scipy's within the stated accuracy")
+    func student() {
+        #expect(RejectedRegionQuality.studentQuantile975(.infinity) == 1.959963984540054)
+        #expect(abs(RejectedRegionQuality.studentQuantile975(4) / 2.7764451051977934 - 1) < 0.003)
+        #expect(abs(RejectedRegionQuality.studentQuantile975(10) / 2.228138851986274 - 1) < 1e-4)
+        #expect(abs(RejectedRegionQuality.studentQuantile975(30) / 2.0422724563012378 - 1) < 1e-5)
+        #expect(RejectedRegionQuality.studentQuantile975(1) == RejectedRegionQuality.studentQuantile975(2))
+    }
+
+    @Test("the exact Poisson interval, worked by hand: 0 events, 5 and 10")
+    func poisson() {
+        let (l0, h0) = RejectedRegionQuality.poissonInterval(0)
+        #expect(l0 == 0 && abs(h0 - 3.688879454) < 1e-6)
+        let (l5, h5) = RejectedRegionQuality.poissonInterval(5)
+        #expect(abs(l5 - 1.623486) < 1e-5 && abs(h5 - 11.668332) < 1e-5)
+        let (l10, h10) = RejectedRegionQuality.poissonInterval(10)
+        #expect(abs(l10 - 4.795389) < 1e-5 && abs(h10 - 18.390356) < 1e-5)
+    }
+
     @Test("blindness is 1 − Gini, its interval the AUC's mapped; small samples publish nothing")
     func mapping() throws {
         #expect(RejectedRegionQuality.blindness(0.5) == 1)

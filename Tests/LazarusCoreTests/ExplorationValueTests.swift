@@ -74,6 +74,34 @@ struct ExplorationValueTests {
         #expect(same.total == 0 && same.standardError == 0)
     }
 
+    @Test("V0's fold fits leave out the incremental explore loans; m̂'s loss rate comes from the other folds")
+    func foldTraining() throws {
+        let e = Self.evaluation
+        for k in 0..<ExplorationValue.folds {
+            let others = Self.cohort.indices.filter { Self.cohort[$0].labelled && e.foldOf[$0] != k }
+            #expect(e.folds[k].policies[0].fit.rows == others.filter { !Self.cohort[$0].incrementalExplore }.count)
+            #expect(e.folds[k].policies[1].fit.rows == others.count)
+            let defaulted = others.filter { Self.cohort[$0].defaulted == true }
+            let rate =
+                defaulted.reduce(0) { $0 + Self.cohort[$1].loss }
+                / defaulted.reduce(0) { $0 + Self.cohort[$1].loanAmount }
+            #expect(abs(e.folds[k].lossRate - rate) < 1e-12)
+        }
+    }
+
+    @Test("a matured loan with no outcome is left out of the value and counted where the policies disagree")
+    func missingOutcomes() throws {
+        var cohort = Self.cohort
+        let e = Self.evaluation
+        let disagreeing = try #require(
+            cohort.indices.first { cohort[$0].labelled && e.approves[2][$0] != e.approves[0][$0] })
+        cohort[disagreeing].defaulted = nil
+        let d = try e.difference(.model(.v2), .model(.v0), cohort: cohort, lifetimeValue: 100)
+        let all = try e.difference(.model(.v2), .model(.v0), cohort: Self.cohort, lifetimeValue: 100)
+        #expect(d.missingWhereDisagree == 1 && all.missingWhereDisagree == 0)
+        #expect(d.applicants == all.applicants - 1)
+    }
+
     @Test("with nothing labelled there is nothing to train: a typed error")
     func nothingLabelled() {
         let unlabelled = Self.cohort.map { applicant -> ExplorationValue.Applicant in

@@ -76,3 +76,23 @@ enum Fixture {
 func close(_ a: Double, _ b: Double, relative tolerance: Double, floor: Double = 1e-12) -> Bool {
     abs(a - b) <= tolerance * max(abs(b), floor)
 }
+
+extension Fixture {
+    /// Made by `Fixtures/make_region_fixture.py` (scikit-learn, scipy, statsmodels).
+    struct Region: Decodable {
+        let risk: [Double]
+        let defaulted: [Bool]
+        let weights: [Double]
+        let auc: Double
+        let aucSklearn: Double
+        let aucVariance: Double
+        let aucDf: Double
+        let aucT: Double
+        let defaults: Int
+        let observedExpected: Double
+        let poissonLow: Double
+        let poissonHigh: Double
+        let calibration: [Double]
+        let calibrationSe: [Double]
+    }
+}

@@ -47,7 +47,7 @@ struct RegisteredModelTests {
     func registered(backend: Backend) throws {
         let scratch = try ScratchDatabase(backend)
         let run = try ExperimentSimulator(
-            settings: SimulationSettings(applications: 100_000, days: 60, seed: 8, policy: PolicySettings())
+            settings: SimulationSettings(applications: 200_000, days: 60, seed: 8, policy: PolicySettings())
         ).run()
         var decisions = run.decisions
         let outcomes = Dictionary(uniqueKeysWithValues: run.outcomes.map { ($0.applicationID, $0) })
@@ -61,11 +61,13 @@ struct RegisteredModelTests {
         decisions[blind].features.annualIncome = nil
         try scratch.store.writeExperiment(decisions: decisions, outcomes: run.outcomes, ledger: run.ledger, mode: .new)
         let start = decisions.map(\.decidedAt).min()!
-        let cut = Timestamp(microseconds: start.microseconds + 25 * Self.day)
+        // Trained on the first 2 days, and from day 16 on: each has matured loans (days 0–18) it did not see.
+        let cut = Timestamp(microseconds: start.microseconds + 2 * Self.day)
+        let late = Timestamp(microseconds: start.microseconds + 16 * Self.day)
         let end = Timestamp(microseconds: start.microseconds + 400 * Self.day)
         let models: [(String, String, String)] = [
             ("v2-first-half", "shadow", Self.spec(from: start.iso8601, before: cut.iso8601)),
-            ("v1-second-half", "active", Self.spec(from: cut.iso8601, before: end.iso8601)),
+            ("v1-second-half", "active", Self.spec(from: late.iso8601, before: end.iso8601)),
             ("a-draft", "draft", Self.spec(from: start.iso8601, before: cut.iso8601)),
             ("production", "shadow", Self.spec(from: start.iso8601, before: cut.iso8601)),
             ("no-window", "shadow", Self.spec(from: start.iso8601, before: "last week")),
@@ -76,7 +78,7 @@ struct RegisteredModelTests {
                 ModelRecord(
                     version: version, kind: "causal", createdAt: start, status: status, spec: spec, metrics: "{}"))
         }
-        var state = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500)
+        var state = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500, samplePerDay: 4_000)
         try state.refresh(from: .store(scratch.store), now: 0)
         let families = state.aggregate.families(ExperimentStateStoreTests.status)
         func values(_ name: String) -> [String: Double] {
@@ -87,27 +89,53 @@ struct RegisteredModelTests {
             Set(values("lazarus_model_blindness_samples").keys) == ["production", "v2-first-half", "v1-second-half"])
         #expect(Set(values("lazarus_shadow_approval_rate").keys) == ["production", "v2-first-half", "v1-second-half"])
 
-        // The recomputation: explore loans production rejected, with an outcome, outside the training window.
+        // The recomputation: matured explore loans production rejected, with an outcome observed before the
+        // newest decision T, outside the training window.
         let lastDay = decisions.map { $0.decidedAt.microseconds / Self.day }.max()!
-        for (version, from, before) in [("v2-first-half", start, cut), ("v1-second-half", cut, end)] {
-            var (n, sv, svy, svp, sve) = (0.0, 0.0, 0.0, 0.0, 0.0)
-            for d in decisions where d.variant == "explore" && d.score! <= 0.5 {
-                guard let outcome = outcomes[d.applicationID], d.decidedAt < from || d.decidedAt >= before,
-                    let p = Self.probability(d.features)
-                else { continue }
-                let v = 1 / d.propensity!
-                let y = outcome.defaulted! ? 1.0 : 0
-                (n, sv, svy, svp, sve) = (n + 1, sv + v, svy + v * y, svp + v * p, sve + v * (p - y) * (p - y))
+        let newest = decisions.map(\.decidedAt).max()!
+        let matureThrough = newest.adding(microseconds: -42 * Self.day)
+        func region(_ keep: (DecisionRow) -> Bool) -> [(p: Double?, y: Bool, v: Double)] {
+            decisions.compactMap { d in
+                guard d.variant == "explore", d.score! <= 0.5, d.decidedAt <= matureThrough,
+                    let outcome = outcomes[d.applicationID], outcome.observedAt < newest, keep(d)
+                else { return nil }
+                return (Self.probability(d.features), outcome.defaulted!, 1 / d.propensity!)
             }
-            let ybar = svy / sv
-            #expect(n >= 15, "\(version)")
-            #expect(values("lazarus_model_blindness_samples")[version] == n, "\(version)")
+        }
+        // The weighted Mann-Whitney AUC, pair by pair.
+        func auc(_ loans: [(risk: Double, y: Bool, v: Double)]) -> Double {
+            var (concordant, pairs) = (0.0, 0.0)
+            for a in loans where a.y {
+                for b in loans where !b.y {
+                    pairs += a.v * b.v
+                    concordant += a.v * b.v * (a.risk > b.risk ? 1 : a.risk == b.risk ? 0.5 : 0)
+                }
+            }
+            return concordant / pairs
+        }
+        for (version, from, before) in [("v2-first-half", start, cut), ("v1-second-half", late, end)] {
+            let loans = region {
+                ($0.decidedAt < from || $0.decidedAt >= before) && Self.probability($0.features) != nil
+            }
+            .map { (risk: $0.p!, y: $0.y, v: $0.v) }
+            #expect(
+                loans.count >= 30 && loans.filter(\.y).count >= 5,
+                "\(version): \(loans.count) loans, \(loans.filter(\.y).count) defaults")
+            #expect(values("lazarus_model_blindness_samples")[version] == Double(loans.count), "\(version)")
+            #expect(values("lazarus_model_blindness_defaults")[version] == Double(loans.filter(\.y).count))
+            let a = auc(loans)
+            #expect(abs(try #require(values("lazarus_model_rejected_auc")[version]) - a) < 1e-12, "\(version)")
             let blindness = try #require(values("lazarus_model_blindness_score")[version])
-            #expect(abs(blindness - min(1, (sve / sv) / (ybar * (1 - ybar)))) < 1e-9, "\(version)")
+            #expect(abs(blindness - (1 - max(0, 2 * a - 1))) < 1e-12, "\(version)")
+            let lower = try #require(values("lazarus_model_blindness_score_lower")[version])
+            let upper = try #require(values("lazarus_model_blindness_score_upper")[version])
+            #expect(lower <= blindness && blindness <= upper && lower >= 0 && upper <= 1)
+            let observed = loans.reduce(0) { $0 + ($1.y ? $1.v : 0) }
+            let expected = loans.reduce(0) { $0 + $1.risk * $1.v }
             let ratio = try #require(values("lazarus_model_observed_expected_ratio")[version])
-            #expect(abs(ratio - svy / svp) < 1e-9, "\(version)")
+            #expect(abs(ratio - observed / expected) < 1e-9, "\(version)")
             // The approval rate on every eligible, valid applicant of the last 7 days (fewer than the
-            // 2,000 a day the sample keeps, so all of them).
+            // 4,000 a day the sample keeps here, so all of them).
             let recent = decisions.filter {
                 $0.variant != "compliance" && $0.defect == nil && $0.decidedAt.microseconds / Self.day > lastDay - 7
             }.compactMap { Self.probability($0.features) }
@@ -115,9 +143,7 @@ struct RegisteredModelTests {
             #expect(abs((values("lazarus_shadow_approval_rate")[version] ?? -1) - rate) < 1e-12, "\(version)")
         }
         // Production is judged on every such loan, the one a model cannot score included.
-        let production = decisions.filter {
-            $0.variant == "explore" && $0.score! <= 0.5 && outcomes[$0.applicationID] != nil
-        }
-        #expect(values("lazarus_model_blindness_samples")["production"] == Double(production.count))
+        #expect(values("lazarus_model_blindness_samples")["production"] == Double(region { _ in true }.count))
+        #expect(Set(values("lazarus_model_info").keys) == ["v2-first-half", "v1-second-half"])
     }
 }

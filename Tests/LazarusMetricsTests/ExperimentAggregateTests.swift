@@ -14,7 +14,8 @@ struct ExperimentAggregateTests {
 
     /// Every row once, decisions first, outcomes joined to their decision as the store reads them.
     static func full() -> ExperimentAggregate {
-        var aggregate = ExperimentAggregate(riskThreshold: 0.5, lifetimeValue: 500)
+        // A 5-day performance window, so that 20 days of data have matured loans to judge the models on.
+        var aggregate = ExperimentAggregate(riskThreshold: 0.5, lifetimeValue: 500, performanceWindowDays: 5)
         for (index, row) in run.decisions.enumerated() { aggregate.ingest(row, sequence: Int64(index + 1)) }
         run.outcomes.forEach { aggregate.ingest($0, decision: byID[$0.applicationID]) }
         aggregate.setLedger(run.ledger)
@@ -69,10 +70,19 @@ struct ExperimentAggregateTests {
         #expect(abs(Self.value(f, "lazarus_ipw_effective_sample_size")! - ess) < 1e-6 * ess)
         let eligible = Self.run.decisions.filter { $0.variant != "compliance" }.count
         #expect(Self.value(f, "lazarus_explore_rate") == Double(approvedExplore.count) / Double(eligible))
+        // Model quality rests on matured loans: decided at least 5 days before the newest decision T, outcome
+        // observed before T.
+        let newest = Self.run.decisions.map(\.decidedAt).max()!
+        let matured = exploreOutcomes.filter {
+            let decision = decisions[$0.applicationID]!
+            return decision.score! <= 0.5 && $0.observedAt < newest
+                && decision.decidedAt <= newest.adding(microseconds: -5 * Timestamp.microsecondsPerDay)
+        }
+        #expect(!matured.isEmpty)
+        #expect(Self.value(f, "lazarus_model_blindness_samples", ["model": "production"]) == Double(matured.count))
         #expect(
-            Self.value(f, "lazarus_model_blindness_samples", ["model": "production"])
-                == Double(
-                    exploreOutcomes.filter { (decisions[$0.applicationID]?.score ?? 1) <= 0.5 }.count))
+            Self.value(f, "lazarus_model_blindness_defaults", ["model": "production"])
+                == Double(matured.filter { $0.defaulted == true }.count))
         #expect(Self.value(f, "lazarus_invalid_rows", ["reason": "unknown_application"]) == 0)
     }
 

@@ -16,7 +16,11 @@ struct DashboardTests {
     /// the contract, so that every panel has something to show.
     static func store(in directory: TemporaryDirectory) throws -> String {
         let store = directory.store()
-        let sim = try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "20000", "--days", "40"])
+        // 60 days, so that 18 of them are mature at the end (the performance window is 42), and more exploration
+        // than the default, so that the mature rejected region holds enough loans for the model-quality panels.
+        let sim = try Tool(name: "lazarus-sim").run([
+            "--store", store, "--applications", "20000", "--days", "60", "--epsilon", "0.05",
+        ])
         #expect(sim.status == 0, "\(sim.stderr)")
         let bad = """
             INSERT INTO lazarus_decisions (application_id, decided_at, variant, ingest_seq)
