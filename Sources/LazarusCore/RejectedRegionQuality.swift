@@ -104,11 +104,37 @@ public struct RejectedRegionQuality: Sendable, Equatable, Codable {
     static func weightedDeLong(
         risk: [Double], defaulted: [Bool], weights w: [Double]
     ) -> (value: Double, standardError: Double, degreesOfFreedom: Double)? {
+        guard let placement = placements(risk: risk, defaulted: defaulted, weights: w) else { return nil }
+        return spread(placement, defaulted: defaulted, weights: w)
+    }
+
+    /// The paired difference of two models' within-region AUCs on the same loans (A − B), with its 95 %
+    /// interval: DeLong's paired variance, the weighted variance of the differences of the two models'
+    /// placements, with Student's t at the Welch–Satterthwaite degrees of freedom.
+    /// - Returns: `nil` below the evidence floor or for malformed input.
+    public static func pairedDifference(
+        riskA: [Double], riskB: [Double], defaulted: [Bool], weights: [Double]? = nil
+    ) -> Interval? {
+        let w = weights ?? [Double](repeating: 1, count: defaulted.count)
+        let defaults = defaulted.filter { $0 }.count
+        guard riskA.count == defaulted.count, riskB.count == defaulted.count, w.count == defaulted.count,
+            defaulted.count >= minimumSamples, defaults >= minimumDefaults, defaulted.count - defaults >= 2,
+            riskA.allSatisfy(\.isFinite), riskB.allSatisfy(\.isFinite), w.allSatisfy({ $0.isFinite && $0 > 0 }),
+            let a = placements(risk: riskA, defaulted: defaulted, weights: w),
+            let b = placements(risk: riskB, defaulted: defaulted, weights: w),
+            let d = spread(zip(a, b).map { $0 - $1 }, defaulted: defaulted, weights: w)
+        else { return nil }
+        let t = studentQuantile975(d.degreesOfFreedom)
+        return Interval(estimate: d.value, low: d.value - t * d.standardError, high: d.value + t * d.standardError)
+    }
+
+    /// Each loan's placement: the weighted share of the other class it outranks (a default: of the repayments
+    /// ranked less risky; a repayment: of the defaults ranked riskier), ties one half.
+    static func placements(risk: [Double], defaulted: [Bool], weights w: [Double]) -> [Double]? {
         let order = risk.indices.sorted { risk[$0] < risk[$1] }
         let positiveTotal = zip(defaulted, w).reduce(0) { $0 + ($1.0 ? $1.1 : 0) }
         let negativeTotal = w.reduce(0, +) - positiveTotal
         guard positiveTotal > 0, negativeTotal > 0 else { return nil }
-        // Placement of each loan: the weighted share of the other class it outranks, ties one half.
         var placement = [Double](repeating: 0, count: risk.count)
         var negativesBelow = 0.0
         var positivesBelow = 0.0
@@ -132,19 +158,28 @@ public struct RejectedRegionQuality: Sendable, Equatable, Codable {
             positivesBelow += tiedPositives
             start = end
         }
+        return placement
+    }
+
+    /// The weighted mean of the defaults' values (the AUC, for placements; the paired difference, for
+    /// differences of placements) and DeLong's variance of it: each class's unbiased weighted variance of its
+    /// values over its Kish effective size, summed, with Welch–Satterthwaite degrees of freedom.
+    static func spread(
+        _ values: [Double], defaulted: [Bool], weights w: [Double]
+    ) -> (value: Double, standardError: Double, degreesOfFreedom: Double)? {
         func moments(_ positive: Bool) -> (mean: Double, variance: Double, effective: Double)? {
             var sum = 0.0
             var squares = 0.0
             var weighted = 0.0
-            for i in risk.indices where defaulted[i] == positive {
+            for i in values.indices where defaulted[i] == positive {
                 sum += w[i]
                 squares += w[i] * w[i]
-                weighted += w[i] * placement[i]
+                weighted += w[i] * values[i]
             }
             let mean = weighted / sum
             var spread = 0.0
-            for i in risk.indices where defaulted[i] == positive {
-                spread += w[i] * (placement[i] - mean) * (placement[i] - mean)
+            for i in values.indices where defaulted[i] == positive {
+                spread += w[i] * (values[i] - mean) * (values[i] - mean)
             }
             // The unbiased weighted variance (n − 1 with equal weights) and Kish's effective size.
             let denominator = sum - squares / sum

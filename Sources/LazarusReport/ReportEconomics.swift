@@ -13,6 +13,7 @@ struct ReportEconomics: Sendable {
     var modelsByName: ShadowReport.ModelsByName
     var breakEven: Double?
     var crossFit: ShadowReport.CrossFit?
+    var rejectedAucDifferences: [String: RejectedRegionQuality.Interval]?
     var notes: [String] = []
 
     static let method =
@@ -99,6 +100,19 @@ struct ReportEconomics: Sendable {
                 quality: Self.quality(cohort, risk: evaluation.predictedDefault[model.rawValue]))
         }
         modelsByName = .init(production: production, v0: named(.v0), v1: named(.v1), v2: named(.v2))
+        // V2 against V1 and V0 on the same loans of the rejected region, cross-fitted.
+        let region = cohort.indices.filter { cohort[$0].labelled && cohort[$0].incrementalExplore }
+        func paired(_ other: Model) -> RejectedRegionQuality.Interval? {
+            RejectedRegionQuality.pairedDifference(
+                riskA: region.map { evaluation.predictedDefault[Model.v2.rawValue][$0] },
+                riskB: region.map { evaluation.predictedDefault[other.rawValue][$0] },
+                defaulted: region.map { cohort[$0].defaulted == true },
+                weights: region.map { 1 / cohort[$0].propensity })
+        }
+        var differences: [String: RejectedRegionQuality.Interval] = [:]
+        differences["v2MinusV1"] = paired(.v1)
+        differences["v2MinusV0"] = paired(.v0)
+        rejectedAucDifferences = differences
         crossFit = ShadowReport.CrossFit(
             folds: ExplorationValue.folds, foldHash: "FNV-1a 64 of the UTF-8 application_id, mod folds",
             foldModels: evaluation.folds.enumerated().map { k, fold in
@@ -166,6 +180,7 @@ extension ShadowReport.NamedModel {
         self.init(
             version: version, spec: spec, cutoff: cutoff, threshold: threshold,
             rejectedAuc: quality.figures?.rejectedAuc, blindness: quality.figures?.blindness,
+            observedExpected: quality.figures?.observedExpected, calibrationSlope: quality.figures?.calibrationSlope,
             samples: quality.samples, defaults: quality.defaults)
     }
 }

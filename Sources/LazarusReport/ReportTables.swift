@@ -2,10 +2,22 @@ import Foundation
 import LazarusCore
 import LazarusRender
 
+/// One model's figures on the rejected region, as the model table prints them.
+struct RegionFigures {
+    var rejectedAuc: RejectedRegionQuality.Interval?
+    var blindness: RejectedRegionQuality.Interval?
+    var observedExpected: RejectedRegionQuality.Interval?
+}
+
 /// The model table: discrimination, approvals, doubly robust values with intervals, blindness and gates.
 struct ModelTable {
     let models: [ShadowReport.ModelSummary]
     let values: [ShadowReport.PolicyValue]
+    /// Production, V0, V1, V2's rejected-region figures, in the columns' order.
+    let quality: [RegionFigures]
+    /// The columns' names in `modelsByName` (`production`, `v0`, `v1`, `v2`).
+    let names: [String]
+    let differences: [String: RejectedRegionQuality.Interval]
 
     /// Draws the table and returns the y below it. A figure with an interval prints the interval under it.
     func draw(_ canvas: PDFCanvas, x: Double, y: Double, width: Double) -> Double {
@@ -49,15 +61,22 @@ struct ModelTable {
         let valueOf = { (i: Int) in i < values.count ? values[i] : nil }
         row("", models.map { ($0.name, nil) }, bold: true)
         shaded = true
+        func interval(_ v: RejectedRegionQuality.Interval?, _ digits: Int) -> (String, String?) {
+            guard let v else { return ("n/a", nil) }
+            return (
+                Format.decimal(v.estimate, digits),
+                "(" + Format.decimal(v.low, digits) + " to " + Format.decimal(v.high, digits) + ")"
+            )
+        }
+        row("Within-region AUC (95 % CI)", quality.map { interval($0.rejectedAuc, 3) })
         row(
-            "AUC on explore loans (95 % CI)",
-            models.map { m in
-                guard let auc = m.auc else { return ("n/a", nil) }
-                return (
-                    Format.decimal(auc, 3),
-                    "(" + Format.decimal(m.aucLow ?? 0, 2) + " to " + Format.decimal(m.aucHigh ?? 0, 2) + ")"
-                )
+            "  V2 minus this model, paired",
+            names.map { name -> (String, String?) in
+                let key = name == "v1" ? "v2MinusV1" : name == "v0" ? "v2MinusV0" : ""
+                return differences[key].map { interval($0, 3) } ?? ("—", nil)
             })
+        row("Blindness, rejected region", quality.map { interval($0.blindness, 3) })
+        row("Observed / expected defaults", quality.map { interval($0.observedExpected, 2) })
         row(
             "Default rate of approved, IPW",
             models.map { m in
@@ -70,7 +89,6 @@ struct ModelTable {
         row("Profit per applicant", models.indices.map { dollars(valueOf($0)?.profitPerApplicant) })
         row("  paired, minus production", models.indices.map { dollars(valueOf($0)?.versusProduction) })
         row("  paired, minus V0", models.indices.map { dollars(valueOf($0)?.versusV0) })
-        row("Blindness, rejected region", models.map { ($0.blindness.map { Format.decimal($0, 3) } ?? "n/a", nil) })
         let gateNames = models.first { !$0.gates.isEmpty }?.gates.map(\.name) ?? []
         for (g, name) in gateNames.enumerated() {
             let top = cy
@@ -89,15 +107,16 @@ struct ModelTable {
     }
 }
 
-/// Old weight → new weight, with the change in per cent.
+/// V1 → V2 per standard deviation of each feature, with the z of each change: no percentage, which near a
+/// zero coefficient means nothing.
 struct CoefficientTable {
     let rows: [ShadowReport.Coefficient]
 
     func draw(_ canvas: PDFCanvas, x: Double, y: Double, width: Double) -> Double {
         var cy = y
-        let columns = [x + 4, x + 180, x + 300, x + 420]
+        let columns = [x + 4, x + 140, x + 225, x + 310, x + 390]
         canvas.setColor(Palette.ink)
-        for (i, title) in ["feature", "V1 (standard)", "V2 (causal)", "change"].enumerated() {
+        for (i, title) in ["feature", "V1 (standard)", "V2 (causal)", "change", "z of change"].enumerated() {
             canvas.text(title, x: columns[i], y: cy, size: 8, bold: true)
         }
         cy += 15
@@ -111,14 +130,24 @@ struct CoefficientTable {
                 canvas.setColor(red: 0.95, green: 0.96, blue: 0.98)
                 canvas.fillRectangle(x: x, y: cy - 10, width: width, height: 14)
             }
+            let (a, b) = (row.v1Standardised ?? row.v1, row.v2Standardised ?? row.v2)
+            let z = row.changeZ
             canvas.setColor(Palette.ink)
             canvas.text(row.feature.replacingOccurrences(of: "_", with: " "), x: columns[0], y: cy, size: 8)
-            canvas.text(Self.scientific(row.v1), x: columns[1], y: cy, size: 8)
-            canvas.text(Self.scientific(row.v2), x: columns[2], y: cy, size: 8)
+            canvas.text(Format.decimal(a, 3), x: columns[1], y: cy, size: 8)
+            canvas.text(Format.decimal(b, 3), x: columns[2], y: cy, size: 8)
+            canvas.text((b >= a ? "+" : "") + Format.decimal(b - a, 3), x: columns[3], y: cy, size: 8)
             canvas.text(
-                row.change.map { ($0 >= 0 ? "+" : "") + Format.percent($0, 0) } ?? "new", x: columns[3], y: cy, size: 8)
+                z.map { Format.decimal($0, 2) + (abs($0) >= 1.96 ? "  (significant)" : "") } ?? "n/a", x: columns[4],
+                y: cy, size: 8, bold: z.map { abs($0) >= 1.96 } ?? false)
             cy += 14
         }
+        canvas.setColor(Palette.grey)
+        cy = canvas.paragraph(
+            "Coefficients of the predicted default log-odds per standard deviation of each feature on the labelled "
+                + "loans (the intercept as is); z = change / √(se1² + se2²) with robust standard errors. Both models "
+                + "learn from the same loans, so |z| ≥ 1.96 is a guide, not a test.", x: x + 4, y: cy + 4,
+            width: width - 8, size: 7)
         return cy
     }
 

@@ -116,13 +116,18 @@ extension ShadowReport {
         public var rejectedAuc: RejectedRegionQuality.Interval?
         /// 1 − max(0, 2·AUC − 1), its interval mapped from the AUC's.
         public var blindness: RejectedRegionQuality.Interval?
+        /// Observed over predicted defaults on the same loans, with the exact Poisson interval.
+        public var observedExpected: RejectedRegionQuality.Interval?
+        /// The recalibration slope b of y ~ a + b·logit(p̂) (1 for a calibrated model).
+        public var calibrationSlope: RejectedRegionQuality.Interval?
         /// Loans in the region with an outcome.
         public var samples: Int
         /// Defaults among them.
         public var defaults: Int
 
         enum CodingKeys: String, CodingKey {
-            case version, spec, cutoff, threshold, rejectedAuc, blindness, samples, defaults
+            case version, spec, cutoff, threshold, rejectedAuc, blindness, observedExpected, calibrationSlope, samples
+            case defaults
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -133,6 +138,8 @@ extension ShadowReport {
             try c.encode(threshold, forKey: .threshold)
             try c.encode(rejectedAuc, forKey: .rejectedAuc)
             try c.encode(blindness, forKey: .blindness)
+            try c.encode(observedExpected, forKey: .observedExpected)
+            try c.encode(calibrationSlope, forKey: .calibrationSlope)
             try c.encode(samples, forKey: .samples)
             try c.encode(defaults, forKey: .defaults)
         }

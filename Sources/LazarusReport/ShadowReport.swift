@@ -1,3 +1,5 @@
+import LazarusCore
+
 /// Every number the shadow-mode report prints: the JSON twin of the PDF.
 public struct ShadowReport: Sendable, Codable, Equatable {
     public var period: String
@@ -21,6 +23,8 @@ public struct ShadowReport: Sendable, Codable, Equatable {
     public var modelsByName: ModelsByName
     /// The off-policy table: each policy's value per applicant and its paired differences.
     public var offPolicy: [PolicyValue]
+    /// Paired differences of the within-region AUC on the same loans: `v2MinusV1`, `v2MinusV0`.
+    public var rejectedAucDifferences: [String: RejectedRegionQuality.Interval]?
     /// LTV / (LTV + mean loss of the cohort's defaults): above this default probability a loan loses money.
     public var breakEvenDefaultProbability: Double?
     /// The cross-fitted fold models behind the value estimates, so that they can be recomputed from the tables.
@@ -100,13 +104,22 @@ public struct ShadowReport: Sendable, Codable, Equatable {
         public var name: String
         public var passed: Bool
         public var detail: String
+        /// The measured value (`null` when there is none, e.g. no previous version).
+        public var value: Double?
     }
 
     public struct Coefficient: Sendable, Codable, Equatable {
         public var feature: String
+        /// Raw-unit coefficients.
         public var v1: Double
         public var v2: Double
+        /// (v2 − v1)/|v1|, kept for continuity and printed nowhere: near zero it means nothing.
         public var change: Double?
+        /// The coefficients per standard deviation of the feature on the labelled loans (the intercept as is).
+        public var v1Standardised: Double?
+        public var v2Standardised: Double?
+        /// z of the change: (v2 − v1)/√(se1² + se2²), robust (sandwich) standard errors.
+        public var changeZ: Double?
     }
 
     /// The decision-boundary chart: points, the two boundaries, and the newly approved region.
@@ -120,6 +133,9 @@ public struct ShadowReport: Sendable, Codable, Equatable {
         public var v2: Line
         public var regionLabel: String?
         public var regionShare: Double
+        /// Whether V1 and V2 differ significantly (|z| ≥ 1.96) on either axis' coefficient: a region is named
+        /// only then.
+        public var shiftSupported: Bool?
 
         public struct Point: Sendable, Codable, Equatable {
             public var x: Double

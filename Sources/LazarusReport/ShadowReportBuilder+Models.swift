@@ -5,7 +5,7 @@ extension ShadowReportBuilder {
     /// The model table: production, V0, V1 and V2 on the matured cohort, each policy cross-fitted.
     func modelSummaries(
         _ cohortLoans: [Loan], cohort: [ExplorationValue.Applicant], evaluation: ExplorationValue.Evaluation?,
-        values: [ShadowReport.PolicyValue], previous: [String: LogisticModel]
+        values: [ShadowReport.PolicyValue], previous: [String: LogisticModel], population: [[Double]]
     ) -> [ShadowReport.ModelSummary] {
         let explore = cohortLoans.indices.filter {
             cohortLoans[$0].variant == .explore && cohortLoans[$0].approved && cohortLoans[$0].defaulted != nil
@@ -25,7 +25,7 @@ extension ShadowReportBuilder {
                 defaultRateHigh: rate?.confidenceInterval.upperBound,
                 profitPerApplicant: value?.profitPerApplicant?.dollars, expectedRevenue: nil, expectedLoss: nil,
                 blindness: quality.figures?.blindness.estimate,
-                gates: gates.map { .init(name: $0.name, passed: $0.passed, detail: $0.detail) })
+                gates: gates.map { .init(name: $0.name, passed: $0.passed, detail: $0.detail, value: $0.value) })
         }
         let productionRisk = cohortLoans.map { 1 - $0.score }
         var rows = [
@@ -52,14 +52,18 @@ extension ShadowReportBuilder {
                 $0 + ($1.0.defaulted == true ? $1.1 : 0)
             }
             let total = weights.reduce(0, +)
-            let aucOnExplore = try? ModelEvaluation.delongAUC(scores: explore.map { risk[$0] }, labels: labels)
+            // The gates of design.md: within-region AUC (cross-fitted), data, and against the version it replaces.
+            let quality = ReportEconomics.quality(cohort, risk: risk)
             let gates = QualityGates().evaluate(
-                auc: aucOnExplore?.value ?? 0, samples: fit.rows, defaultRate: total > 0 ? defaults / total : 0,
-                current: fit.model, previous: previous[model.kind])
+                rejectedAUC: quality.figures?.rejectedAuc.estimate, samples: fit.rows,
+                defaultRate: total > 0 ? defaults / total : 0,
+                comparison: previous[model.kind].flatMap {
+                    QualityGates.compare(current: fit.model, previous: $0, population: population)
+                })
             rows.append(
                 summary(
                     names[m], risk: risk, approves: evaluation.approves[m], value: values[m + 1],
-                    quality: ReportEconomics.quality(cohort, risk: risk), gates: gates))
+                    quality: quality, gates: gates))
         }
         return rows
     }

@@ -61,9 +61,11 @@ public struct ShadowReportBuilder: Sendable {
                 let economics = ReportEconomics(
                     builder: self, cohort: cohort, cohortLoans: cohortLoans, evaluation: evaluation,
                     productionVersion: history.productionVersion)
+                // The scorecard comparisons run on the latest applicants: the window's, else the cohort's.
+                let latest = inWindow.filter { $0.variant != .compliance }.map(\.features)
                 let models = modelSummaries(
                     cohortLoans, cohort: cohort, evaluation: evaluation, values: economics.offPolicy,
-                    previous: previous)
+                    previous: previous, population: latest.isEmpty ? cohort.map(\.features) : latest)
                 return (economics, models)
             },
             {
@@ -81,12 +83,15 @@ public struct ShadowReportBuilder: Sendable {
                     calibration: calibrationBins(cohortLoans, evaluation))
             })
         let (economics, models) = valued
-        let coefficients =
-            evaluation.map { e in
-                CoefficientChange.compare(previous: e.full[1].fit.model, current: e.full[2].fit.model).map {
-                    ShadowReport.Coefficient(feature: $0.feature, v1: $0.old, v2: $0.new, change: $0.relativeChange)
-                }
-            } ?? []
+        let coefficients = evaluation.map { coefficientTable($0, cohort: cohort) } ?? []
+        var boundary = drawn.boundary
+        if var shown = boundary {
+            // A region is named only when the data support a shift on the chart's axes.
+            let axes = coefficients.filter { $0.feature == shown.xFeature || $0.feature == shown.yFeature }
+            shown.shiftSupported = axes.contains { abs($0.changeZ ?? 0) >= 1.959963984540054 }
+            if shown.shiftSupported != true { shown.regionLabel = nil }
+            boundary = shown
+        }
         notes += economics.notes
         let report = ShadowReport(
             period: period.label, windowStart: period.start.iso8601, windowEnd: period.end.iso8601,
@@ -99,12 +104,44 @@ public struct ShadowReportBuilder: Sendable {
             cutoff: period.end.iso8601, performanceWindowDays: performanceWindowDays, cohort: economics.cohortSummary,
             exploration: drawn.exploration, valueOfExploration: economics.valueOfExploration,
             valueOfSwitching: economics.valueOfSwitching, modelsByName: economics.modelsByName,
-            offPolicy: economics.offPolicy, breakEvenDefaultProbability: economics.breakEven,
+            offPolicy: economics.offPolicy, rejectedAucDifferences: economics.rejectedAucDifferences,
+            breakEvenDefaultProbability: economics.breakEven,
             crossFit: economics.crossFit, headline: drawn.headline, headlineToDate: drawn.headlineToDate,
             keyFigures: keyFigures(history, inWindow: inWindow, cohort: cohort, economics: economics),
-            models: models, coefficients: coefficients, boundary: drawn.boundary, burnDown: drawn.burnDown,
+            models: models, coefficients: coefficients, boundary: boundary, burnDown: drawn.burnDown,
             calibration: drawn.calibration, notes: notes)
         return Result(report: report, evaluation: evaluation, cohort: cohort)
+    }
+
+    /// V1 → V2: raw, per standard deviation of the feature on the labelled loans, and the z of each change
+    /// from the two fits' robust standard errors (treated as independent; both fits use the same loans, so
+    /// the z is a guide, not a test).
+    func coefficientTable(
+        _ evaluation: ExplorationValue.Evaluation, cohort: [ExplorationValue.Applicant]
+    )
+        -> [ShadowReport.Coefficient]
+    {
+        let v1 = evaluation.full[1].fit
+        let v2 = evaluation.full[2].fit
+        let labelled = cohort.filter(\.labelled)
+        let sd = LoanHistory.featureNames.indices.map { j -> Double in
+            let values = labelled.map { $0.features[j] }
+            let mean = values.reduce(0, +) / Double(max(values.count, 1))
+            return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(values.count - 1, 1)))
+                .squareRoot()
+        }
+        let se1 = v1.robustStandardErrors
+        let se2 = v2.robustStandardErrors
+        let raw1 = [v1.model.intercept] + v1.model.coefficients
+        let raw2 = [v2.model.intercept] + v2.model.coefficients
+        return (["intercept"] + LoanHistory.featureNames).indices.map { k in
+            let scale = k == 0 ? 1 : sd[k - 1]
+            let se = (se1[k] * se1[k] + se2[k] * se2[k]).squareRoot()
+            return ShadowReport.Coefficient(
+                feature: k == 0 ? "intercept" : LoanHistory.featureNames[k - 1], v1: raw1[k], v2: raw2[k],
+                change: raw1[k] == 0 ? nil : (raw2[k] - raw1[k]) / abs(raw1[k]), v1Standardised: raw1[k] * scale,
+                v2Standardised: raw2[k] * scale, changeZ: se > 0 ? (raw2[k] - raw1[k]) / se : nil)
+        }
     }
 
     /// V0, V1 and V2 trained and cross-fitted on the matured cohort, or why not.

@@ -165,7 +165,7 @@ struct ShadowReportRenderer {
         var y = heading(canvas, "Where the decision boundary moves", y: 60)
         if let boundary = report.boundary {
             y = BoundaryChart(boundary: boundary).draw(
-                canvas, x: margin + 40, y: y + 14, width: contentWidth - 40, height: 300)
+                canvas, x: margin + 40, y: y + 14, width: contentWidth - 40, height: 230)
         } else {
             canvas.setColor(Palette.grey)
             y =
@@ -178,8 +178,18 @@ struct ShadowReportRenderer {
             y = canvas.paragraph(paragraph, x: margin, y: y, width: contentWidth, size: 8.5) + 3
         }
         y = heading(canvas, "Production, V0, V1 and V2 on the matured cohort", y: y + 14)
-        y = ModelTable(models: report.models, values: report.offPolicy).draw(
-            canvas, x: margin, y: y, width: contentWidth)
+        let byName = report.modelsByName
+        let named =
+            [("production", byName.production)]
+            + [("v0", byName.v0), ("v1", byName.v1), ("v2", byName.v2)]
+            .compactMap { name, model in model.map { (name, $0) } }
+        let columns = Array(named.prefix(report.models.count))
+        y = ModelTable(
+            models: report.models, values: report.offPolicy,
+            quality: columns.map { _, m in
+                .init(rejectedAuc: m.rejectedAuc, blindness: m.blindness, observedExpected: m.observedExpected)
+            }, names: columns.map(\.0), differences: report.rejectedAucDifferences ?? [:]
+        ).draw(canvas, x: margin, y: y, width: contentWidth)
         canvas.setColor(Palette.ink)
         for paragraph in section("models") {
             y = canvas.paragraph(paragraph, x: margin, y: y + 4, width: contentWidth, size: 8.5) + 3
@@ -189,7 +199,7 @@ struct ShadowReportRenderer {
     // MARK: page 3
 
     private func budgetPage(_ canvas: PDFCanvas) {
-        var y = heading(canvas, "Coefficients: V1 → V2 (raw units, per unit of each feature)", y: 60)
+        var y = heading(canvas, "Coefficients: V1 → V2 (per standard deviation of each feature)", y: 60)
         y = CoefficientTable(rows: report.coefficients).draw(canvas, x: margin, y: y, width: contentWidth) + 16
         y = heading(canvas, "Budget burn-down in the window", y: y)
         y = BudgetChart(points: report.burnDown).draw(

@@ -82,16 +82,34 @@ struct CausalTrainingTests {
     }
 
     @Test("quality gates pass and fail at their limits")
-    func gates() {
+    func gates() throws {
         let gates = QualityGates()
-        let old = LogisticModel(featureNames: ["a", "b"], intercept: -2, coefficients: [1, -0.5])
-        let near = LogisticModel(featureNames: ["a", "b"], intercept: -2.1, coefficients: [1.4, -0.6])
-        let far = LogisticModel(featureNames: ["a", "b"], intercept: -2, coefficients: [1.5, -0.5])
-        let pass = gates.evaluate(auc: 0.60, samples: 100, defaultRate: 0.05, current: near, previous: old)
-        #expect(pass.allSatisfy { $0.passed })
-        let fail = gates.evaluate(auc: 0.5999, samples: 99, defaultRate: 0.51, current: far, previous: old)
-        #expect(fail.map(\.passed) == [false, false, false, false])
-        #expect(gates.evaluate(auc: 0.7, samples: 500, defaultRate: 0.1, current: far, previous: nil)[3].passed)
+        let population = (0..<200).map { i in [Double(i % 20), Double(i % 7)] }
+        let old = LogisticModel(featureNames: ["a", "b"], intercept: -2, coefficients: [0.1, -0.5])
+        let near = LogisticModel(featureNames: ["a", "b"], intercept: -2.1, coefficients: [0.12, -0.55])
+        let close = try #require(QualityGates.compare(current: near, previous: old, population: population))
+        let pass = gates.evaluate(rejectedAUC: 0.60, samples: 100, defaultRate: 0.05, comparison: close)
+        #expect(pass.count == 6 && pass.allSatisfy { $0.passed })
+        // b's weight flips sign: its points spread moves by twice its size.
+        let flipped = LogisticModel(featureNames: ["a", "b"], intercept: -2, coefficients: [0.1, 0.5])
+        let far = try #require(QualityGates.compare(current: flipped, previous: old, population: population))
+        #expect(far.largestMove?.feature == "b" && abs(far.largestMove!.move - 2) < 1e-12)
+        let fail = gates.evaluate(rejectedAUC: 0.5999, samples: 99, defaultRate: 0.51, comparison: far)
+        #expect(fail.map(\.passed) == [false, false, false, false, false, false])
+        #expect(gates.evaluate(rejectedAUC: nil, samples: 500, defaultRate: 0.1, comparison: nil)[0].passed == false)
+        let fresh = gates.evaluate(rejectedAUC: 0.7, samples: 500, defaultRate: 0.1, comparison: nil)
+        #expect(fresh.allSatisfy { $0.passed })
+    }
+
+    @Test("a coefficient near zero cannot flip the weight gate: its move is measured against the scorecard")
+    func nearZeroCoefficient() throws {
+        let population = (0..<200).map { i in [Double(i % 20), Double(i % 7), Double(i % 3)] }
+        let old = LogisticModel(featureNames: ["a", "b", "c"], intercept: -2, coefficients: [0.1, -0.5, 1e-6])
+        let new = LogisticModel(featureNames: ["a", "b", "c"], intercept: -2, coefficients: [0.1, -0.5, -1e-4])
+        let comparison = try #require(QualityGates.compare(current: new, previous: old, population: population))
+        // c's coefficient changed by a factor of −100 (the old gate's "−10,100 %"), worth no points.
+        #expect(comparison.weightMoves[2].move < 0.01)
+        #expect(abs(comparison.scoreCorrelation - 1) < 1e-6 && comparison.bandPSI < QualityGates().maximumBandPSI)
     }
 
     @Test("coefficient comparison, old → new with % change")

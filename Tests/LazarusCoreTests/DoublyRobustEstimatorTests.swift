@@ -142,6 +142,25 @@ struct RejectedRegionQualityTests {
         #expect(close(b.high - b.estimate, 1.959963984540054 * c.calibrationSe[1], relative: 1e-5))
     }
 
+    @Test("the paired difference of two models' AUCs on the same loans, as DeLong's paired variance")
+    func paired() throws {
+        let cases = try Fixture.load("region.json", as: [String: Fixture.Region].self)
+        for (name, c) in cases {
+            let d = try #require(
+                RejectedRegionQuality.pairedDifference(
+                    riskA: c.risk, riskB: c.otherRisk, defaulted: c.defaulted, weights: c.weights))
+            #expect(close(d.estimate, c.pairedDifference, relative: 1e-10), "\(name)")
+            let half = (d.high - d.low) / 2
+            let se = c.pairedVariance.squareRoot()
+            // Student's t at well over 30 degrees of freedom here: between the normal quantile and 2.05.
+            #expect(half >= 1.959963984540054 * se * (1 - 1e-9) && half <= 2.05 * se, "\(name)")
+            let same = try #require(
+                RejectedRegionQuality.pairedDifference(
+                    riskA: c.risk, riskB: c.risk, defaulted: c.defaulted, weights: c.weights))
+            #expect(same.estimate == 0 && same.low == 0 && same.high == 0)
+        }
+    }
+
     @Test("with equal weights the interval is DeLong's, and weights that are all equal change nothing")
     func equalWeights() throws {
         let cases = try Fixture.load("region.json", as: [String: Fixture.Region].self)

@@ -87,6 +87,9 @@ extension Fixture {
         let aucSklearn: Double
         let aucVariance: Double
         let aucDf: Double
+        let otherRisk: [Double]
+        let pairedDifference: Double
+        let pairedVariance: Double
         let aucT: Double
         let defaults: Int
         let observedExpected: Double

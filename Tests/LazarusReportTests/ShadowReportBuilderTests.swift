@@ -145,7 +145,7 @@ struct ShadowReportBuilderTests {
         #expect(
             report.models.map(\.name) == ["Production", "V0 (baseline)", "V1 (standard)", "V2 (causal, IPW)"])
         for model in report.models { #expect(abs(model.approvalRate - report.models[0].approvalRate) < 0.001) }
-        #expect(report.models.dropFirst().allSatisfy { $0.gates.count == 4 })
+        #expect(report.models.dropFirst().allSatisfy { $0.gates.count == 6 })
         #expect(report.coefficients.map(\.feature) == ["intercept"] + LoanHistory.featureNames)
         #expect(report.boundary != nil)
         #expect(!report.burnDown.isEmpty)

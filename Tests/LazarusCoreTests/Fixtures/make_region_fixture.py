@@ -41,6 +41,28 @@ def weighted_delong(y, p, w):
     return float(np.sum(wp * v10) / wp.sum()), float(a + b), float(df)
 
 
+def placements(y, p, w):
+    pos, neg = y == 1, y == 0
+    out = np.zeros(len(y))
+    for i in np.where(pos)[0]:
+        out[i] = (np.sum(w[neg] * (p[i] > p[neg])) + 0.5 * np.sum(w[neg] * (p[i] == p[neg]))) / w[neg].sum()
+    for j in np.where(neg)[0]:
+        out[j] = (np.sum(w[pos] * (p[pos] > p[j])) + 0.5 * np.sum(w[pos] * (p[pos] == p[j]))) / w[pos].sum()
+    return out
+
+
+def paired(y, pa, pb, w):
+    """DeLong's paired difference AUC(a) - AUC(b), weighted, from the differences of the placements."""
+    d = placements(y, pa, w) - placements(y, pb, w)
+    pos, neg = y == 1, y == 0
+
+    def var(v, ww):
+        m = np.sum(ww * v) / ww.sum()
+        return np.sum(ww * (v - m) ** 2) / (ww.sum() - np.sum(ww ** 2) / ww.sum()) / (ww.sum() ** 2 / np.sum(ww ** 2))
+
+    return float(np.sum(w[pos] * d[pos]) / w[pos].sum()), float(var(d[pos], w[pos]) + var(d[neg], w[neg]))
+
+
 def case(n, weighted, ties):
     x = rng.standard_normal(n)
     p = 1 / (1 + np.exp(-(-1.8 + 0.9 * x)))
@@ -55,7 +77,10 @@ def case(n, weighted, ties):
     high = chi2.ppf(0.975, 2 * d + 2) / 2
     X = sm.add_constant(np.log(p / (1 - p)))
     fit = sm.GLM(y, X, family=sm.families.Binomial(), var_weights=w).fit(cov_type="HC0")
+    other = np.clip(p + 0.05 * rng.standard_normal(n), 0.001, 0.999)
+    difference, difference_var = paired(y, p, other, w)
     return {
+        "other_risk": other.tolist(), "paired_difference": difference, "paired_variance": difference_var,
         "risk": p.tolist(), "defaulted": y.astype(bool).tolist(), "weights": w.tolist(),
         "auc": auc, "auc_sklearn": float(roc_auc_score(y, p, sample_weight=w)), "auc_variance": auc_var,
         "auc_df": df, "auc_t": float(t.ppf(0.975, df)),
