@@ -180,7 +180,9 @@ extension ShadowReport.NamedModel {
         self.init(
             version: version, spec: spec, cutoff: cutoff, threshold: threshold,
             rejectedAuc: quality.figures?.rejectedAuc, blindness: quality.figures?.blindness,
-            observedExpected: quality.figures?.observedExpected, calibrationSlope: quality.figures?.calibrationSlope,
+            observedExpected: quality.figures?.observedExpected,
+            calibrationIntercept: quality.figures?.calibrationIntercept,
+            calibrationSlope: quality.figures?.calibrationSlope,
             samples: quality.samples, defaults: quality.defaults)
     }
 }

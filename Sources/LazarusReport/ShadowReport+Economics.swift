@@ -118,7 +118,9 @@ extension ShadowReport {
         public var blindness: RejectedRegionQuality.Interval?
         /// Observed over predicted defaults on the same loans, with the exact Poisson interval.
         public var observedExpected: RejectedRegionQuality.Interval?
-        /// The recalibration slope b of y ~ a + b·logit(p̂) (1 for a calibrated model).
+        /// The recalibration intercept a of y ~ a + b·logit(p̂) (0 for a calibrated model).
+        public var calibrationIntercept: RejectedRegionQuality.Interval?
+        /// The recalibration slope b (1 for a calibrated model; below 1, predictions too extreme).
         public var calibrationSlope: RejectedRegionQuality.Interval?
         /// Loans in the region with an outcome.
         public var samples: Int
@@ -126,8 +128,8 @@ extension ShadowReport {
         public var defaults: Int
 
         enum CodingKeys: String, CodingKey {
-            case version, spec, cutoff, threshold, rejectedAuc, blindness, observedExpected, calibrationSlope, samples
-            case defaults
+            case version, spec, cutoff, threshold, rejectedAuc, blindness, observedExpected, calibrationIntercept
+            case calibrationSlope, samples, defaults
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -139,6 +141,7 @@ extension ShadowReport {
             try c.encode(rejectedAuc, forKey: .rejectedAuc)
             try c.encode(blindness, forKey: .blindness)
             try c.encode(observedExpected, forKey: .observedExpected)
+            try c.encode(calibrationIntercept, forKey: .calibrationIntercept)
             try c.encode(calibrationSlope, forKey: .calibrationSlope)
             try c.encode(samples, forKey: .samples)
             try c.encode(defaults, forKey: .defaults)

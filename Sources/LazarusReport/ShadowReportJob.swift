@@ -168,7 +168,8 @@ public struct ShadowReportJob {
         modelsByName: .init(
             production: .init(
                 version: nil, spec: nil, cutoff: nil, threshold: nil, rejectedAuc: nil, blindness: nil,
-                observedExpected: nil, calibrationSlope: nil, samples: 0, defaults: 0), v0: nil, v1: nil, v2: nil),
+                observedExpected: nil, calibrationIntercept: nil, calibrationSlope: nil, samples: 0, defaults: 0),
+            v0: nil, v1: nil, v2: nil),
         offPolicy: [], rejectedAucDifferences: nil, breakEvenDefaultProbability: nil, crossFit: nil,
         headline: .init(
             explorationCost: 0, revenueUnlocked: 0, revenueUnlockedLow: 0, revenueUnlockedHigh: 0, samples: 0,

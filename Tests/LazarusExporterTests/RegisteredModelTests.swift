@@ -142,8 +142,21 @@ struct RegisteredModelTests {
             let rate = Double(recent.filter { 1 - $0 > 0.5 }.count) / Double(recent.count)
             #expect(abs((values("lazarus_shadow_approval_rate")[version] ?? -1) - rate) < 1e-12, "\(version)")
         }
-        // Production is judged on every such loan, the one a model cannot score included.
+        // Production is judged on every such loan, the one a model cannot score included, with 1 − score as risk.
         #expect(values("lazarus_model_blindness_samples")["production"] == Double(region { _ in true }.count))
+        let production = decisions.compactMap { d -> (risk: Double, y: Bool, v: Double)? in
+            guard d.variant == "explore", d.score! <= 0.5, d.decidedAt <= matureThrough,
+                let outcome = outcomes[d.applicationID], outcome.observedAt < newest
+            else { return nil }
+            return (1 - d.score!, outcome.defaulted!, 1 / d.propensity!)
+        }
+        let productionAUC = auc(production)
+        #expect(abs(try #require(values("lazarus_model_rejected_auc")["production"]) - productionAUC) < 1e-12)
+        #expect(
+            abs(
+                try #require(values("lazarus_model_blindness_score")["production"])
+                    - (1 - max(0, 2 * productionAUC - 1)))
+                < 1e-12)
         #expect(Set(values("lazarus_model_info").keys) == ["v2-first-half", "v1-second-half"])
     }
 }

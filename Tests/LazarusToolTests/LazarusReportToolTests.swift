@@ -18,16 +18,17 @@ struct LazarusReportToolTests {
 
         let truth: String
 
-        init(applications: Int = 30_000, days: Int = 60, seed: Int = 42) throws {
+        init(applications: Int = 30_000, days: Int = 60, seed: Int = 42, extra: [String] = []) throws {
             directory = try TemporaryDirectory()
             store = directory.store()
             out = directory.url.appendingPathComponent("out").path
             truth = directory.url.appendingPathComponent("truth.csv").path
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let sim = try Tool(name: "lazarus-sim").run([
-                "--store", store, "--applications", String(applications), "--days", String(days), "--seed",
-                String(seed), "--truth", truth,
-            ])
+            let sim = try Tool(name: "lazarus-sim").run(
+                [
+                    "--store", store, "--applications", String(applications), "--days", String(days), "--seed",
+                    String(seed), "--truth", truth,
+                ] + extra)
             #expect(sim.status == 0)
         }
     }
@@ -97,6 +98,31 @@ struct LazarusReportToolTests {
         #expect(models.allSatisfy { $0.status == "draft" })
         #expect(models.first { $0.version.hasPrefix("v0") }?.kind == "baseline")
         #expect(result.stdout.contains("registered v0-baseline-2026-W47"))
+    }
+
+    @Test("production's rejected-region figures are the exporter's: one implementation, the same matured loans")
+    func sameQualityAsExporter() throws {
+        // More exploration than the default, so that the matured rejected region clears the evidence floor.
+        let fixture = try Fixture(extra: ["--epsilon", "0.05"])
+        #expect(try run(fixture, ["--week", "2026-W47"]).status == 0)
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: "\(fixture.out)/shadow-report-2026-W47.json")))
+            as! [String: Any]
+        let production = (json["modelsByName"] as! [String: Any])["production"] as! [String: Any]
+        let auc = try #require(production["rejectedAuc"] as? [String: Double])
+        let once = try Tool(name: "lazarus-exporter").run(["--once", "--store", fixture.store])
+        #expect(once.status == 0)
+        func gauge(_ name: String) -> Double? {
+            once.stdout.split(separator: "\n").first { $0.hasPrefix(name + "{model=\"production\"} ") }
+                .flatMap { Double($0.split(separator: " ").last!) }
+        }
+        // The report's cut-off is the window's end, the exporter's the newest decision, a second before it.
+        #expect(abs(try #require(gauge("lazarus_model_rejected_auc")) - auc["estimate"]!) < 1e-9)
+        #expect(abs(try #require(gauge("lazarus_model_rejected_auc_lower")) - auc["low"]!) < 1e-9)
+        #expect(abs(try #require(gauge("lazarus_model_rejected_auc_upper")) - auc["high"]!) < 1e-9)
+        #expect(gauge("lazarus_model_blindness_samples") == production["samples"] as? Double)
+        #expect(gauge("lazarus_model_blindness_defaults") == production["defaults"] as? Double)
     }
 
     @Test("the value estimates, recomputed independently from the tables and the JSON twin, against the truth")
