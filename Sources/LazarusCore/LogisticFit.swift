@@ -70,13 +70,13 @@ extension LogisticRegression {
     /// Covariances at the optimum, then everything mapped back to raw units.
     static func finish(
         _ x: DesignMatrix, _ y: [Double], _ w: [Double], _ beta: [Double], _ s: Standardization,
-        hessian: SymmetricMatrix, iterations: Int, logLikelihood: Double
+        hessian: SymmetricMatrix, iterations: Int, logLikelihood: Double, robust: Bool = true
     ) throws -> LogisticFit {
         let p = beta.count
         var meat = SymmetricMatrix(size: p)
         var z = [Double](repeating: 1, count: p)
         var rows = 0
-        for i in 0..<x.rowCount where w[i] > 0 {
+        for i in 0..<x.rowCount where robust && w[i] > 0 {
             rows += 1
             s.standardizedRow(x, row: i, into: &z)
             var eta = 0.0
@@ -92,14 +92,17 @@ extension LogisticRegression {
         let bread = try hessian.inverse()
         let toRaw = s.toRaw
         let naive = bread.transformed(by: toRaw)
-        let robust = meat.transformed(by: bread.values).transformed(by: toRaw)
+        if !robust { rows = w.filter { $0 > 0 }.count }
+        let robustCovariance =
+            robust ? meat.transformed(by: bread.values).transformed(by: toRaw) : SymmetricMatrix(size: 0)
         let rawBeta = (0..<p).map { i in (0..<p).reduce(0.0) { $0 + toRaw[i * p + $1] * beta[$1] } }
         let model = LogisticModel(
             featureNames: x.names, intercept: rawBeta[0], coefficients: Array(rawBeta.dropFirst()))
-        guard rawBeta.allSatisfy(\.isFinite), naive.values.allSatisfy(\.isFinite), robust.values.allSatisfy(\.isFinite)
+        guard rawBeta.allSatisfy(\.isFinite), naive.values.allSatisfy(\.isFinite),
+            robustCovariance.values.allSatisfy(\.isFinite)
         else { throw CoreError(.singularDesign, "the fit produced non-finite estimates; the design is degenerate") }
         return LogisticFit(
-            model: model, naiveCovariance: naive, robustCovariance: robust, iterations: iterations,
+            model: model, naiveCovariance: naive, robustCovariance: robustCovariance, iterations: iterations,
             logLikelihood: logLikelihood, rows: rows, weightSum: w.reduce(0, +))
     }
 }

@@ -14,12 +14,17 @@ public struct LogisticRegression: Sendable {
         public var maxIterations: Int
         /// Converged when the largest step on the standardised coefficients is below this.
         public var tolerance: Double
+        /// Whether to compute the robust (sandwich) covariance, one more pass over the data. Off, the fit's
+        /// `robustCovariance` is empty (size 0): for fits only used to predict, such as cross-fitting folds.
+        public var robustCovariance: Bool
 
         /// Creates options.
-        public init(l2: Double = 0, maxIterations: Int = 100, tolerance: Double = 1e-11) {
+        public init(l2: Double = 0, maxIterations: Int = 100, tolerance: Double = 1e-11, robustCovariance: Bool = true)
+        {
             self.l2 = l2
             self.maxIterations = maxIterations
             self.tolerance = tolerance
+            self.robustCovariance = robustCovariance
         }
     }
 
@@ -105,7 +110,8 @@ public struct LogisticRegression: Sendable {
             throw CoreError(.didNotConverge, "the logistic fit did not converge in \(options.maxIterations) iterations")
         }
         return try Self.finish(
-            x, y, w, beta, scaling, hessian: current.hessian, iterations: iterations, logLikelihood: current.objective)
+            x, y, w, beta, scaling, hessian: current.hessian, iterations: iterations, logLikelihood: current.objective,
+            robust: options.robustCovariance)
     }
 
     static func validate(_ x: DesignMatrix, _ y: [Double], _ w: [Double], l2: Double) throws {

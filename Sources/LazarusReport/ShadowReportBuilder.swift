@@ -61,8 +61,11 @@ public struct ShadowReportBuilder: Sendable {
                 let economics = ReportEconomics(
                     builder: self, cohort: cohort, cohortLoans: cohortLoans, evaluation: evaluation,
                     productionVersion: history.productionVersion)
-                // The scorecard comparisons run on the latest applicants: the window's, else the cohort's.
-                let latest = inWindow.filter { $0.variant != .compliance }.map(\.features)
+                // The scorecard comparisons run on the latest applicants: the window's, else the cohort's; at most
+                // 20,000 of them, evenly spaced (percentiles, a correlation and a PSI need no more).
+                let window = inWindow.filter { $0.variant != .compliance }
+                let stride = max(1, window.count / 20_000)
+                let latest = Swift.stride(from: 0, to: window.count, by: stride).map { window[$0].features }
                 let models = modelSummaries(
                     cohortLoans, cohort: cohort, evaluation: evaluation, values: economics.offPolicy,
                     previous: previous, population: latest.isEmpty ? cohort.map(\.features) : latest)

@@ -49,7 +49,9 @@ struct LazarusSimCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Also write every applicant's true default probability and potential outcome to this CSV file.",
-            discussion: "The ground truth beside the store, never in it: for checking the report's estimates."))
+            discussion:
+                "The ground truth of this run's applicants (with --append, the appended ones), beside the store and never in it: for checking the report's estimates."
+        ))
     var truth: String?
 
     @Flag(help: "Print how long simulating and writing took, on stderr (for benchmarks).")
