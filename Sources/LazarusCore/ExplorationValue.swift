@@ -59,6 +59,9 @@ public enum ExplorationValue {
         public var missingOutcome: Bool { approved && defaulted == nil }
         /// A loan V0 may not learn from: a random approval of an applicant production would have rejected.
         public var incrementalExplore: Bool { explore && propensity < 1 }
+        /// A loan of the rejected region that model quality is measured on (design.md): a labelled explore loan
+        /// to an applicant production rejected (score ≤ threshold) with propensity < 1.
+        public var inRejectedRegion: Bool { labelled && incrementalExplore && !productionApproves }
     }
 
     /// The three models.

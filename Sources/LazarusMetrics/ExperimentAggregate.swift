@@ -154,6 +154,9 @@ public struct ExperimentAggregate: Sendable {
         if defaulted { exploreLosses.append((row.observedAt, loss)) }
         if score <= riskThreshold {
             if !defaulted { goodLoansFound += 1 }
+            // The rejected region of design.md: production rejected it (score ≤ threshold) and it was a random
+            // approval (propensity < 1), as `ExplorationValue.Applicant.inRejectedRegion` has it.
+            guard propensity < 1 else { return }
             blindnessSample.append(
                 Labelled(
                     score: score, propensity: propensity, defaulted: defaulted, decidedAt: decision.decidedAt,

@@ -101,7 +101,7 @@ struct ReportEconomics: Sendable {
         }
         modelsByName = .init(production: production, v0: named(.v0), v1: named(.v1), v2: named(.v2))
         // V2 against V1 and V0 on the same loans of the rejected region, cross-fitted.
-        let region = cohort.indices.filter { cohort[$0].labelled && cohort[$0].incrementalExplore }
+        let region = cohort.indices.filter { cohort[$0].inRejectedRegion }
         func paired(_ other: Model) -> RejectedRegionQuality.Interval? {
             RejectedRegionQuality.pairedDifference(
                 riskA: region.map { evaluation.predictedDefault[Model.v2.rawValue][$0] },
@@ -158,7 +158,7 @@ struct ReportEconomics: Sendable {
     /// Rejected-region quality on the cohort's labelled explore loans to applicants production rejected, and
     /// the sample behind it (shown even when too small for a figure).
     static func quality(_ cohort: [ExplorationValue.Applicant], risk: [Double]) -> Quality {
-        let region = cohort.indices.filter { cohort[$0].labelled && cohort[$0].incrementalExplore }
+        let region = cohort.indices.filter { cohort[$0].inRejectedRegion }
         let defaulted = region.map { cohort[$0].defaulted == true }
         return Quality(
             figures: RejectedRegionQuality(
