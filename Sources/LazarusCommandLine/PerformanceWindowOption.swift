@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LazarusCore
 
 /// `--performance-window DAYS` with its `LAZARUS_PERFORMANCE_WINDOW_DAYS` fallback: how long an outcome may
 /// take to arrive. Figures built on outcomes rest on the decisions at least this old (design.md, "Cohorts and
@@ -13,16 +14,13 @@ public struct PerformanceWindowOption: ParsableArguments {
             valueName: "days"))
     public var performanceWindow: String?
 
-    /// The default: the simulator's slowest outcome, a default charged off 42 days after the decision.
-    public static let defaultDays = 42
-
     public init() {}
 
     /// The window in whole days, checked.
     /// - Throws: ``CommandLineError`` for anything but a whole number of days from 1 to 3650.
     public func days(_ environment: Environment) throws -> Int {
         let text = environment.string(
-            performanceWindow, "LAZARUS_PERFORMANCE_WINDOW_DAYS", default: String(Self.defaultDays))
+            performanceWindow, "LAZARUS_PERFORMANCE_WINDOW_DAYS", default: String(Maturity.defaultWindowDays))
         guard let days = Int(text.trimmingCharacters(in: .whitespaces)), (1...3650).contains(days) else {
             throw CommandLineError(
                 "the performance window must be a whole number of days from 1 to 3650, got '\(text)'")

@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// What exploration buys, on a matured cohort: V0, V1 and V2 trained, their policies cross-fitted, and their
 /// values compared doubly robustly (design.md, "The value of exploration"; the maths in the README of the
 /// report, "The estimands").
@@ -70,6 +67,16 @@ public enum ExplorationValue {
 
         /// The registry kind.
         public var kind: String { ["baseline", "standard", "causal"][rawValue] }
+
+        /// A labelled loan's weight in this model's fit; 0 leaves it out (V0's random approvals of rejected
+        /// applicants).
+        public func trainingWeight(_ loan: Applicant) -> Double {
+            switch self {
+            case .v0: loan.incrementalExplore ? 0 : 1
+            case .v1: 1
+            case .v2: 1 / loan.propensity
+            }
+        }
     }
 
     /// A model and its volume-parity cut-off.
@@ -147,15 +154,7 @@ public enum ExplorationValue {
         let y = labelled.map { cohort[$0].defaulted == true ? 1.0 : 0 }
         let labelledFold = labelled.map { foldOf[$0] }
         // Per model, each labelled loan's training weight: 0 leaves it out (V0's incremental explore loans).
-        let weights: [[Double]] = Model.allCases.map { model in
-            labelled.map { i in
-                switch model {
-                case .v0: cohort[i].incrementalExplore ? 0 : 1
-                case .v1: 1
-                case .v2: 1 / cohort[i].propensity
-                }
-            }
-        }
+        let weights = Model.allCases.map { model in labelled.map { model.trainingWeight(cohort[$0]) } }
         let share =
             Double(cohort.filter(\.productionApproves).count) / Double(max(cohort.count, 1))
         let allFeatures = try DesignMatrix(names: featureNames, rows: cohort.map(\.features))
@@ -176,8 +175,8 @@ public enum ExplorationValue {
             try (fold ? foldRegression : regression).fit(
                 x.rows(rows), rows.map { y[$0] }, weights: rows.map { weights[m][$0] }, start: start)
         }
-        let first = try parallel(2) { try fit($0 + 1, keep[$0 + 1], from: nil) }
-        let second = try parallel(1 + Model.allCases.count * folds) { task -> LogisticFit in
+        let first = try Concurrently.map(2) { try fit($0 + 1, keep[$0 + 1], from: nil) }
+        let second = try Concurrently.map(1 + Model.allCases.count * folds) { task -> LogisticFit in
             if task == 0 { return try fit(0, keep[0], from: first[0].model) }
             let (m, k) = ((task - 1) / folds, (task - 1) % folds)
             let start = m == 2 ? first[1].model : first[0].model
@@ -191,7 +190,7 @@ public enum ExplorationValue {
 
         // Each fold's predictions and cut-offs, and the full models' cut-offs on the whole cohort: 18 tasks.
         let members = cohort.indices.reduce(into: [[Int]](repeating: [], count: folds)) { $0[foldOf[$1]].append($1) }
-        let scored = try parallel(Model.allCases.count * (folds + 1)) { task -> ([Double], Double) in
+        let scored = try Concurrently.map(Model.allCases.count * (folds + 1)) { task -> ([Double], Double) in
             let (m, k) = (task / (folds + 1), task % (folds + 1))
             if k == folds {
                 let risks = fits[m].0.model.probabilities(allFeatures)
@@ -239,16 +238,6 @@ public enum ExplorationValue {
             productionApproves: cohort.map(\.productionApproves), predictedReward: predictedReward,
             rewardVariance: rewardVariance,
             approvalShare: share, trainingLoans: full.map(\.fit.rows))
-    }
-
-    /// Runs `count` independent tasks on every core and returns their results in order, or the first error.
-    static func parallel<T: Sendable>(_ count: Int, _ task: @Sendable (Int) throws -> T) throws -> [T] {
-        let results = Mutex<[Int: Result<T, any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: count) { index in
-            let outcome = Result { try task(index) }
-            results.withLock { $0[index] = outcome }
-        }
-        return try results.withLock { done in try (0..<count).map { try done[$0]!.get() } }
     }
 
     /// The cut-off at which a policy approves `share` of the applicants: the predicted default probability

@@ -23,7 +23,7 @@ public struct ExporterServer: Sendable {
 
     public init(
         store: StoreURL, host: String, port: Int, refreshInterval: Double, riskThreshold: Double, lifetimeValue: Double,
-        performanceWindowDays: Int = ExperimentAggregate.defaultPerformanceWindowDays,
+        performanceWindowDays: Int = Maturity.defaultWindowDays,
         webConfig: WebConfig = WebConfig()
     ) {
         self.performanceWindowDays = performanceWindowDays

@@ -31,7 +31,7 @@ final class RefreshWorker: @unchecked Sendable {
 
     init(
         url: StoreURL, riskThreshold: Double, lifetimeValue: Double,
-        performanceWindowDays: Int = ExperimentAggregate.defaultPerformanceWindowDays, logger: Logger
+        performanceWindowDays: Int = Maturity.defaultWindowDays, logger: Logger
     ) {
         self.url = url
         self.logger = logger

@@ -5,7 +5,7 @@ extension ExperimentAggregate {
     /// the newest decision T, with an outcome observed before T (design.md, "Cohorts and maturity").
     func maturedSample() -> [Labelled] {
         guard let cutoff = lastDecision else { return [] }
-        let matureThrough = cutoff.adding(microseconds: -Int64(performanceWindowDays) * Timestamp.microsecondsPerDay)
+        let matureThrough = Maturity.matureThrough(cutoff: cutoff, windowDays: performanceWindowDays)
         return blindnessSample.filter { $0.decidedAt <= matureThrough && $0.observedAt < cutoff }
     }
 

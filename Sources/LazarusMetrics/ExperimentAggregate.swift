@@ -12,9 +12,6 @@ public struct ExperimentAggregate: Sendable {
     /// decision (the data's own clock), whose outcome was observed before it.
     public var performanceWindowDays: Int
 
-    /// The default W (design.md, "Cohorts and maturity").
-    public static let defaultPerformanceWindowDays = 42
-
     /// An explore loan to an applicant production rejected, with its outcome: the blindness sample.
     struct Labelled: Sendable {
         var score: Double
@@ -71,7 +68,7 @@ public struct ExperimentAggregate: Sendable {
     ///   - performanceWindowDays: W, for the model-quality figures.
     public init(
         riskThreshold: Double, lifetimeValue: Double, samplePerDay: Int = 2_000,
-        performanceWindowDays: Int = defaultPerformanceWindowDays
+        performanceWindowDays: Int = Maturity.defaultWindowDays
     ) {
         self.riskThreshold = riskThreshold
         self.lifetimeValue = lifetimeValue

@@ -33,7 +33,7 @@ public struct ExperimentState: Sendable {
     ///   - performanceWindowDays: W, for the model-quality figures' matured loans.
     public init(
         riskThreshold: Double, lifetimeValue: Double, samplePerDay: Int = 2_000,
-        performanceWindowDays: Int = ExperimentAggregate.defaultPerformanceWindowDays
+        performanceWindowDays: Int = Maturity.defaultWindowDays
     ) {
         aggregate = ExperimentAggregate(
             riskThreshold: riskThreshold, lifetimeValue: lifetimeValue, samplePerDay: samplePerDay,

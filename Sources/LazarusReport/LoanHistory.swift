@@ -1,7 +1,6 @@
 import Foundation
 import LazarusCore
 import LazarusStore
-import Synchronization
 
 /// Every decision up to the report's end, with its outcome if observed by then: what the report knows.
 public struct LoanHistory: Sendable {
@@ -73,19 +72,9 @@ public struct LoanHistory: Sendable {
             let first = Unshared(store)
             let second = Unshared(outcomeStore)
             let (early, late) = (early, late)
-            let results = Mutex<[Int: Result<(Decisions, [OutcomeRow]), any Error>]>([:])
-            DispatchQueue.concurrentPerform(iterations: 2) { task in
-                let result = Result { () throws -> (Decisions, [OutcomeRow]) in
-                    if task == 0 { return (try Self.readDecisions(first.value, early), []) }
-                    return (
-                        try Self.readDecisions(second.value, late), try Self.readOutcomes(second.value, before: end)
-                    )
-                }
-                results.withLock { $0[task] = result }
-            }
-            let done = results.withLock { $0 }
-            let (a, _) = try done[0]!.get()
-            let (b, o) = try done[1]!.get()
+            let (a, (b, o)) = try Concurrently.both(
+                { try Self.readDecisions(first.value, early) },
+                { (try Self.readDecisions(second.value, late), try Self.readOutcomes(second.value, before: end)) })
             decisions = a.merged(with: b)
             outcomes = o
         } else {

@@ -2,10 +2,12 @@ import Foundation
 import LazarusCore
 
 extension ShadowReportBuilder {
-    /// The model table: production, V0, V1 and V2 on the matured cohort, each policy cross-fitted.
+    /// The model table: production, V0, V1 and V2 on the matured cohort, each policy cross-fitted. The
+    /// rejected-region figures come from `byName`, as ``ReportEconomics`` measured them.
     func modelSummaries(
         _ cohortLoans: [Loan], cohort: [ExplorationValue.Applicant], evaluation: ExplorationValue.Evaluation?,
-        values: [ShadowReport.PolicyValue], previous: [String: LogisticModel], population: [[Double]]
+        values: [ShadowReport.PolicyValue], byName: ShadowReport.ModelsByName, previous: [String: LogisticModel],
+        population: [[Double]]
     ) -> [ShadowReport.ModelSummary] {
         let explore = cohortLoans.indices.filter {
             cohortLoans[$0].variant == .explore && cohortLoans[$0].approved && cohortLoans[$0].defaulted != nil
@@ -14,7 +16,7 @@ extension ShadowReportBuilder {
         let share = Double(cohort.filter(\.productionApproves).count) / Double(max(cohort.count, 1))
         func summary(
             _ name: String, risk: [Double], approves: [Bool], value: ShadowReport.PolicyValue?,
-            quality: ReportEconomics.Quality, gates: [QualityGates.Result]
+            quality: ShadowReport.NamedModel?, gates: [QualityGates.Result]
         ) -> ShadowReport.ModelSummary {
             let auc = try? ModelEvaluation.delongAUC(scores: explore.map { risk[$0] }, labels: labels)
             let rate = defaultRate(cohortLoans, approves: approves)
@@ -24,14 +26,13 @@ extension ShadowReportBuilder {
                 defaultRate: rate?.value, defaultRateLow: rate?.confidenceInterval.lowerBound,
                 defaultRateHigh: rate?.confidenceInterval.upperBound,
                 profitPerApplicant: value?.profitPerApplicant?.dollars, expectedRevenue: nil, expectedLoss: nil,
-                blindness: quality.figures?.blindness.estimate,
+                blindness: quality?.blindness?.estimate,
                 gates: gates.map { .init(name: $0.name, passed: $0.passed, detail: $0.detail, value: $0.value) })
         }
-        let productionRisk = cohortLoans.map { 1 - $0.score }
         var rows = [
             summary(
-                "Production", risk: productionRisk, approves: cohort.map(\.productionApproves),
-                value: nil, quality: ReportEconomics.quality(cohort, risk: productionRisk), gates: [])
+                "Production", risk: cohortLoans.map { 1 - $0.score }, approves: cohort.map(\.productionApproves),
+                value: nil, quality: byName.production, gates: [])
         ]
         guard let evaluation else { return rows }
         let names = ["V0 (baseline)", "V1 (standard)", "V2 (causal, IPW)"]
@@ -41,21 +42,15 @@ extension ShadowReportBuilder {
             let m = model.rawValue
             let risk = evaluation.predictedDefault[m]
             let fit = evaluation.full[m].fit
-            let weights = cohort.filter(\.labelled).map { applicant -> Double in
-                switch model {
-                case .v0: applicant.incrementalExplore ? 0 : 1
-                case .v1: 1
-                case .v2: 1 / applicant.propensity
-                }
-            }
+            let weights = cohort.filter(\.labelled).map(model.trainingWeight)
             let defaults = zip(cohort.filter(\.labelled), weights).reduce(0) {
                 $0 + ($1.0.defaulted == true ? $1.1 : 0)
             }
             let total = weights.reduce(0, +)
             // The gates of design.md: within-region AUC (cross-fitted), data, and against the version it replaces.
-            let quality = ReportEconomics.quality(cohort, risk: risk)
+            let quality = [byName.v0, byName.v1, byName.v2][m]
             let gates = QualityGates().evaluate(
-                rejectedAUC: quality.figures?.rejectedAuc.estimate, samples: fit.rows,
+                rejectedAUC: quality?.rejectedAuc?.estimate, samples: fit.rows,
                 defaultRate: total > 0 ? defaults / total : 0,
                 comparison: previous[model.kind].flatMap {
                     QualityGates.compare(current: fit.model, previous: $0, population: population)

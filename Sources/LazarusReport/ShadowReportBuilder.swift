@@ -1,6 +1,5 @@
 import Foundation
 import LazarusCore
-import Synchronization
 
 /// Computes the shadow-mode report from what the store knew at the window's end, the cut-off T.
 ///
@@ -19,12 +18,9 @@ public struct ShadowReportBuilder: Sendable {
     /// Fewer explore loans than this behind the gross figure and it is not called conclusive.
     public var minimumHeadlineSamples = 20
 
-    /// The default performance window: the simulator's slowest outcome (a default 42 days after the decision).
-    public static let defaultPerformanceWindowDays = 42
-
     public init(
         period: ReportPeriod, policy: PolicySettings, lifetimeValue: Double,
-        performanceWindowDays: Int = defaultPerformanceWindowDays
+        performanceWindowDays: Int = Maturity.defaultWindowDays
     ) {
         self.period = period
         self.policy = policy
@@ -43,7 +39,7 @@ public struct ShadowReportBuilder: Sendable {
 
     /// The last decision instant that is mature at the cut-off: T − W.
     public var matureThrough: Timestamp {
-        period.end.adding(microseconds: -Int64(performanceWindowDays) * Timestamp.microsecondsPerDay)
+        Maturity.matureThrough(cutoff: period.end, windowDays: performanceWindowDays)
     }
 
     public func build(_ history: LoanHistory, previous: [String: LogisticModel] = [:]) -> Result {
@@ -56,7 +52,7 @@ public struct ShadowReportBuilder: Sendable {
         let (evaluation, why) = train(cohort)
         if let why { notes.append(why) }
         // The value figures and the model table on one core, the charts and the window's figures on the other.
-        let (valued, drawn) = Self.both(
+        let (valued, drawn) = Concurrently.both(
             {
                 let economics = ReportEconomics(
                     builder: self, cohort: cohort, cohortLoans: cohortLoans, evaluation: evaluation,
@@ -68,7 +64,8 @@ public struct ShadowReportBuilder: Sendable {
                 let latest = Swift.stride(from: 0, to: window.count, by: stride).map { window[$0].features }
                 let models = modelSummaries(
                     cohortLoans, cohort: cohort, evaluation: evaluation, values: economics.offPolicy,
-                    previous: previous, population: latest.isEmpty ? cohort.map(\.features) : latest)
+                    byName: economics.modelsByName, previous: previous,
+                    population: latest.isEmpty ? cohort.map(\.features) : latest)
                 return (economics, models)
             },
             {
@@ -179,21 +176,6 @@ public struct ShadowReportBuilder: Sendable {
         var exploration: ShadowReport.Exploration
         var burnDown: [ShadowReport.BudgetPoint]
         var calibration: [ShadowReport.CalibrationBin]
-    }
-
-    /// Runs two independent computations, one per core.
-    static func both<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
-        let results = Mutex<(A?, B?)>((nil, nil))
-        DispatchQueue.concurrentPerform(iterations: 2) { task in
-            if task == 0 {
-                let value = a()
-                results.withLock { $0.0 = value }
-            } else {
-                let value = b()
-                results.withLock { $0.1 = value }
-            }
-        }
-        return results.withLock { ($0.0!, $0.1!) }
     }
 
     /// A cohort loan as the estimators see it.

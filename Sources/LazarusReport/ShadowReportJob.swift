@@ -13,7 +13,7 @@ public struct ShadowReportJob {
 
     public init(
         policy: PolicySettings, lifetimeValue: Double, outputDirectory: String, templatePath: String,
-        performanceWindowDays: Int = ShadowReportBuilder.defaultPerformanceWindowDays
+        performanceWindowDays: Int = Maturity.defaultWindowDays
     ) {
         self.policy = policy
         self.lifetimeValue = lifetimeValue
