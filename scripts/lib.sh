@@ -23,11 +23,15 @@ lazarus_install_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Prints a TCP port on 127.0.0.1 that nothing listens on.
+# Prints a TCP port on 127.0.0.1 that nothing listens on, below the kernel's ephemeral range: a port in that
+# range can be taken at any moment by an outgoing connection (a scrape, a libpq session), and a server bound to
+# it later fails with "Address already in use" although nothing listened when it was picked.
 lazarus_free_port() {
-    local port
+    local port low=32768
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+    [ "$low" -gt 12000 ] || low=32768
     for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 30000))
+        port=$((10000 + RANDOM % (low - 10000)))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return 0
@@ -51,12 +55,18 @@ lazarus_as_postgres() {
 lazarus_start_postgres() {
     LAZARUS_PG_DIR=$(mktemp -d /tmp/lazarus-pg.XXXXXX)
     [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$LAZARUS_PG_DIR"
-    local port
-    port=$(lazarus_free_port)
-    lazarus_log "starting a throwaway PostgreSQL on 127.0.0.1:$port ($LAZARUS_PG_DIR)"
+    local port attempt
     lazarus_as_postgres "$LAZARUS_PG_BIN/initdb -D '$LAZARUS_PG_DIR/data' -U postgres -A trust -E UTF8 --no-sync" \
         >"$LAZARUS_PG_DIR/initdb.log" 2>&1 || { cat "$LAZARUS_PG_DIR/initdb.log" >&2; return 1; }
-    lazarus_pg_server_start "$LAZARUS_PG_DIR" "$port" || return 1
+    # Another test may bind the port between the pick and the start: pick again, a few times.
+    for attempt in 1 2 3 4 5; do
+        port=$(lazarus_free_port) || return 1
+        lazarus_log "starting a throwaway PostgreSQL on 127.0.0.1:$port ($LAZARUS_PG_DIR)"
+        lazarus_pg_server_start "$LAZARUS_PG_DIR" "$port" 2>"$LAZARUS_PG_DIR/start.err" && break
+        grep -q "could not bind\|Address already in use" "$LAZARUS_PG_DIR/start.err" && [ "$attempt" -lt 5 ] && continue
+        cat "$LAZARUS_PG_DIR/start.err" >&2
+        return 1
+    done
     export LAZARUS_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port/postgres"
 }
 
