@@ -116,9 +116,15 @@ let package = Package(
             name: "lazarus-fit-bench", dependencies: ["LazarusCore"], path: "Benchmarks/FitBench",
             swiftSettings: strict),
 
+        // What the test targets share: scratch stores, the PostgreSQL helpers, tool and server launchers.
+        .target(
+            name: "LazarusTestSupport", dependencies: ["LazarusCore", "LazarusStore"], path: "Tests/LazarusTestSupport",
+            swiftSettings: strict),
+
         .testTarget(name: "LazarusCoreTests", dependencies: ["LazarusCore"], swiftSettings: strict),
         .testTarget(
-            name: "LazarusStoreTests", dependencies: ["LazarusCore", "LazarusStore"], swiftSettings: strict),
+            name: "LazarusStoreTests", dependencies: ["LazarusCore", "LazarusStore", "LazarusTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "LazarusRenderTests", dependencies: ["LazarusRender"], swiftSettings: strict),
         .testTarget(
             name: "LazarusSimulationTests", dependencies: ["LazarusCore", "LazarusSimulation"], swiftSettings: strict),
@@ -131,7 +137,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "LazarusExporterTests",
-            dependencies: ["LazarusCore", "LazarusStore", "LazarusMetrics", "LazarusExporter", "LazarusSimulation"],
+            dependencies: [
+                "LazarusCore", "LazarusStore", "LazarusMetrics", "LazarusExporter", "LazarusSimulation",
+                "LazarusTestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "LazarusCommandLineTests", dependencies: ["LazarusCore", "LazarusCommandLine"],
@@ -140,7 +149,8 @@ let package = Package(
         .testTarget(
             name: "LazarusToolTests",
             dependencies: [
-                "LazarusCore", "LazarusStore", "lazarus-sim", "lazarus-store", "lazarus-report", "lazarus-exporter",
+                "LazarusCore", "LazarusStore", "LazarusTestSupport", "lazarus-sim", "lazarus-store", "lazarus-report",
+                "lazarus-exporter",
             ],
             swiftSettings: strict),
     ]

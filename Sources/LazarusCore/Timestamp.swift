@@ -32,6 +32,13 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     /// time), so that the row is counted as invalid instead of stopping the whole read.
     public static let unreadable = Timestamp(microseconds: .min)
 
+    /// The UTC day number: whole days since 1970-01-01, rounded down (also before 1970). The SQL that
+    /// must agree with it is `SQLDialect.day` in LazarusStore.
+    public var utcDay: Int64 {
+        let perDay = Timestamp.microsecondsPerDay
+        return microseconds >= 0 ? microseconds / perDay : (microseconds + 1) / perDay - 1
+    }
+
     /// Whether this is an instant a lender's tables can hold: 1900-01-01 up to the end of year 9999 UTC.
     /// ``unreadable`` is not.
     public var isPlausible: Bool { (-2_208_988_800_000_000..<253_402_300_800_000_000).contains(microseconds) }

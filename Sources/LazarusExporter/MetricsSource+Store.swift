@@ -3,12 +3,12 @@ import LazarusMetrics
 import LazarusStore
 
 extension MetricsSource {
-    /// The reads of a store: the cold start's totals, and incremental reads on the ingest sequences.
+    /// The reads of a store: the cold start's snapshot, and incremental reads on the ingest sequences.
     /// - Parameter store: an open store; used only on the caller's thread.
     /// - Returns: the source.
     public static func store(_ store: any Store) -> MetricsSource {
         MetricsSource(
-            totals: { perDay, recent in try store.experimentTotals(samplePerDay: perDay, recentSequences: recent) },
+            coldStart: { perDay, recent in try store.coldStartSnapshot(samplePerDay: perDay, recentSequences: recent) },
             snapshot: { reads in try store.readSnapshot(reads) },
             decisions: { after, body in
                 try store.streamDecisions(RowQuery(afterSequence: after), sequenced: body)

@@ -29,26 +29,16 @@ public struct ApplicantSample: Sendable {
     private(set) var firstDay: Int64?
     private(set) var lastDay: Int64?
 
-    static let window: Int64 = 7
-
     /// Creates an empty sample keeping `perDay` applicants a day.
     public init(perDay: Int = 2_000) {
         self.perDay = perDay
     }
 
-    /// The sampling hash of an ingest sequence: `(s mod 2³¹ · 1103515245 + 12345) mod 2³¹`, a permutation
-    /// of each run of 2³¹ values that spreads consecutive rows; every product fits in 63 bits, so SQLite
-    /// and PostgreSQL compute it in plain integer arithmetic (see the cold-start SQL).
-    public static func hash(_ sequence: Int64) -> Int64 {
-        ((sequence % 2_147_483_648) * 1_103_515_245 + 12_345) % 2_147_483_648
-    }
+    /// The sampling hash of an ingest sequence (``ApplicantSampling/hash(_:)``).
+    public static func hash(_ sequence: Int64) -> Int64 { ApplicantSampling.hash(sequence) }
 
     /// The UTC day number of a timestamp.
-    public static func day(_ time: Timestamp) -> Int64 {
-        let micros = time.microseconds
-        let perDay = Timestamp.microsecondsPerDay
-        return micros >= 0 ? micros / perDay : (micros + 1) / perDay - 1
-    }
+    public static func day(_ time: Timestamp) -> Int64 { time.utcDay }
 
     /// Notes the day range of every valid decision (eligible or not), which fixes the two windows.
     public mutating func observe(day: Int64) {
@@ -64,12 +54,12 @@ public struct ApplicantSample: Sendable {
         days[day, default: []].append(member)
         if days[day]!.count >= 2 * perDay { trim(day) }
         // The windows move only forward and backward in time; days that left both are not needed again.
-        if days.count > 2 * Int(Self.window) + 2 { days = days.filter { isKept($0.key) } }
+        if days.count > 2 * Int(ApplicantSampling.windowDays) + 2 { days = days.filter { isKept($0.key) } }
     }
 
     private func isKept(_ day: Int64) -> Bool {
         guard let firstDay, let lastDay else { return false }
-        return day < firstDay + Self.window || day > lastDay - Self.window
+        return ApplicantSampling.isKept(day, in: firstDay...lastDay)
     }
 
     private mutating func trim(_ day: Int64) {
@@ -81,15 +71,15 @@ public struct ApplicantSample: Sendable {
 
     /// The sampled applicants of the first seven days of the data.
     public func reference() -> [Member] {
-        guard let firstDay else { return [] }
-        return members(in: firstDay..<(firstDay + Self.window))
+        guard let firstDay, let lastDay else { return [] }
+        return members(in: ApplicantSampling.windows(firstDay...lastDay).reference)
     }
 
     /// The sampled applicants of the last seven days of the data (the newest decision's day and the six
     /// before it).
     public func recent() -> [Member] {
-        guard let lastDay else { return [] }
-        return members(in: (lastDay - Self.window + 1)..<(lastDay + 1))
+        guard let firstDay, let lastDay else { return [] }
+        return members(in: ApplicantSampling.windows(firstDay...lastDay).recent)
     }
 
     private func members(in range: Range<Int64>) -> [Member] {

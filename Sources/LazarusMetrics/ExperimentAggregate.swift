@@ -22,7 +22,7 @@ public struct ExperimentAggregate: Sendable {
         var features: [Double]
     }
 
-    static let features = ["annual_income", "credit_history_months", "debt_to_income", "credit_score", "age"]
+    static let features = ApplicantFeatures.modelColumns
     static let knownDecisions: [(Variant, String, DecisionReason)] = [
         (.compliance, "reject", .complianceBlock), (.explore, "approve", .explore),
         (.exploit, "approve", .modelQualified),
@@ -100,8 +100,7 @@ public struct ExperimentAggregate: Sendable {
         firstDecision = min(firstDecision ?? row.decidedAt, row.decidedAt)
         if variant != .compliance {
             eligible += 1
-            let features = Self.featureVector(row.features)
-            if features.allSatisfy(Self.isSound) {
+            if let features = row.features.modelVector {
                 sample.offer(
                     .init(hash: ApplicantSample.hash(sequence), score: row.score!, features: features),
                     day: ApplicantSample.day(row.decidedAt))
@@ -115,7 +114,8 @@ public struct ExperimentAggregate: Sendable {
         if let orphan = orphans.removeValue(forKey: row.applicationID) { ingest(orphan, decision: row) }
     }
 
-    /// The model features of an applicant, in ``features`` order; a missing one is NaN or -1.
+    /// The model features of an applicant, in ``features`` order, each kept when present (a model may
+    /// use only some); a missing one is NaN or -1, which ``isSound(_:)`` refuses.
     static func featureVector(_ f: ApplicantFeatures) -> [Double] {
         [
             f.annualIncome ?? .nan, Double(f.creditHistoryMonths ?? -1), f.debtToIncome ?? .nan,

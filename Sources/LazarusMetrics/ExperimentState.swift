@@ -3,7 +3,7 @@ import LazarusCore
 /// The exporter's whole state: the aggregates and, per table, which ingest sequences were counted.
 ///
 /// The first refresh is a cold start: the database aggregates the plain rows and returns the rest
-/// (``ExperimentTotals``). Every later refresh reads only the rows above each table's sequence floor,
+/// (``ColdStartSnapshot``). Every later refresh reads only the rows above each table's sequence floor,
 /// skips those already counted, and applies what it read only when every read succeeded, so a failure
 /// halfway leaves the state as it was and the next refresh reads the same rows again.
 public struct ExperimentState: Sendable {
@@ -82,7 +82,7 @@ public struct ExperimentState: Sendable {
     }
 
     private mutating func coldStart(from source: MetricsSource) throws -> Counts {
-        let totals = try source.totals(aggregate.sample.perDay, Int64(decisionTracker.maxHeld / 2))
+        let totals = try source.coldStart(aggregate.sample.perDay, Int64(decisionTracker.maxHeld / 2))
         let ledger = try source.ledger()
         let models = try source.models()
         aggregate.apply(totals)

@@ -2,8 +2,8 @@ import LazarusCore
 
 /// Where the metrics' rows come from: the store's reads, as closures, so this module needs no store.
 public struct MetricsSource {
-    /// The cold start's bulk read (see ``ExperimentTotals``): samples per day, recent sequences to return.
-    public var totals: (_ samplePerDay: Int, _ recentSequences: Int64) throws -> ExperimentTotals
+    /// The cold start's bulk read (see ``ColdStartSnapshot``): samples per day, recent sequences to return.
+    public var coldStart: (_ samplePerDay: Int, _ recentSequences: Int64) throws -> ColdStartSnapshot
     /// Runs the reads of one refresh in one snapshot of the store.
     public var snapshot: (_ reads: () throws -> Void) throws -> Void
     /// Decisions with `ingest_seq` above a value, ascending, with their sequence.
@@ -17,13 +17,13 @@ public struct MetricsSource {
 
     /// Creates a source from its reads.
     public init(
-        totals: @escaping (Int, Int64) throws -> ExperimentTotals,
+        coldStart: @escaping (Int, Int64) throws -> ColdStartSnapshot,
         snapshot: @escaping (() throws -> Void) throws -> Void,
         decisions: @escaping (Int64, (DecisionRow, Int64) throws -> Void) throws -> Void,
         outcomes: @escaping (Int64, (OutcomeRow, DecisionRow?, Int64) throws -> Void) throws -> Void,
         ledger: @escaping () throws -> [LedgerEntry], models: @escaping () throws -> [ModelRecord]
     ) {
-        self.totals = totals
+        self.coldStart = coldStart
         self.snapshot = snapshot
         self.decisions = decisions
         self.outcomes = outcomes

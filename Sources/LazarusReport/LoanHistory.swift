@@ -24,9 +24,7 @@ public struct LoanHistory: Sendable {
 
     /// The features the report's models use, in raw units. `recent_bankruptcy` is left out: the
     /// safety valve rejects every such applicant, so it is constant among loans and not identified.
-    public static let featureNames = [
-        "annual_income", "credit_history_months", "debt_to_income", "credit_score", "age",
-    ]
+    public static let featureNames = ApplicantFeatures.modelColumns
 
     /// The decisions, in arrival order.
     public var loans: [Loan]
@@ -154,18 +152,16 @@ public struct LoanHistory: Sendable {
     }
 
     static func validate(_ row: DecisionRow) -> Loan? {
-        let f = row.features
+        // The exporter's rule of sound features (`ApplicantFeatures.modelVector`): no model trains on a row
+        // the exporter counts as unusable.
         guard row.defect == nil, let variant = row.variant.flatMap(Variant.init(rawValue:)),
-            let approved = row.approved,
-            let propensity = row.propensity, let score = row.score, let income = f.annualIncome,
-            let history = f.creditHistoryMonths, let dti = f.debtToIncome, let creditScore = f.creditScore,
-            let age = f.age, income.isFinite, dti.isFinite
+            let approved = row.approved, let propensity = row.propensity, let score = row.score,
+            let features = row.features.modelVector
         else { return nil }
         return Loan(
             id: row.applicationID, decidedAt: row.decidedAt, variant: variant, approved: approved,
             propensity: propensity, score: score, loanAmount: max(row.loanAmount ?? 0, 0),
-            features: [income, Double(history), dti, Double(creditScore), Double(age)], observedAt: nil,
-            defaulted: nil, loss: 0)
+            features: features, observedAt: nil, defaulted: nil, loss: 0)
     }
 }
 

@@ -100,59 +100,18 @@ struct PostgresBinaryCopyReader {
         return count == -1 ? nil : Int(count)
     }
 
-    mutating func text() throws -> String? {
+    /// The next field's bytes, `nil` for NULL; they stay valid while the message does.
+    mutating func field() throws -> UnsafeRawBufferPointer? {
         guard let length = try fieldLength() else { return nil }
         let start = offset
         try advance(length)
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<start + length]), as: UTF8.self)
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<start + length])
     }
 
-    mutating func bool() throws -> Bool? {
-        guard try fieldLength(expected: 1) != nil else { return nil }
-        defer { offset += 1 }
-        return bytes[offset] != 0
-    }
-
-    mutating func int4() throws -> Int? {
-        guard try fieldLength(expected: 4) != nil else { return nil }
-        return Int(try integer(Int32.self))
-    }
-
-    mutating func int8() throws -> Int64? {
-        guard try fieldLength(expected: 8) != nil else { return nil }
-        return try integer(Int64.self)
-    }
-
-    mutating func float8() throws -> Double? {
-        guard try fieldLength(expected: 8) != nil else { return nil }
-        return Double(bitPattern: try integer(UInt64.self))
-    }
-
-    /// A time of a row that may break the contract: NULL, `infinity` and `-infinity` are
-    /// ``Timestamp/unreadable``, for the readers to count the row as invalid.
-    mutating func rowTime() throws -> Timestamp {
-        try int8().flatMap(Self.instant) ?? .unreadable
-    }
-
-    mutating func timestamp() throws -> Timestamp? {
-        guard let raw = try int8() else { return nil }
-        guard let instant = Self.instant(raw) else {
-            throw StoreError(.corruptData, "PostgreSQL returned an infinite timestamp where an instant is needed")
-        }
-        return instant
-    }
-
-    /// A binary `timestamptz` as an instant; `nil` for 'infinity' and '-infinity' (Int64.max and .min: no
-    /// instant, and they would overflow).
-    private static func instant(_ raw: Int64) -> Timestamp? {
-        let (unix, overflow) = raw.addingReportingOverflow(PostgresBinaryCopyWriter.postgresEpochOffset)
-        return overflow || raw == Int64.max || raw == Int64.min ? nil : Timestamp(microseconds: unix)
-    }
-
-    private mutating func fieldLength(expected: Int? = nil) throws -> Int? {
+    private mutating func fieldLength() throws -> Int? {
         let length = try integer(Int32.self)
         if length == -1 { return nil }
-        guard length >= 0, expected == nil || Int(length) == expected else { throw malformed() }
+        guard length >= 0 else { throw malformed() }
         guard offset + Int(length) <= bytes.count else { throw malformed() }
         return Int(length)
     }

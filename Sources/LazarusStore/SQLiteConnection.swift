@@ -179,14 +179,9 @@ final class SQLiteStatement {
     }
 
     /// An INTEGER column of such a row: NULL, text, a blob or a fractional number is nil (missing).
-    func rowInt(_ column: Int32) -> Int? {
-        sqlite3_column_type(handle, column) == SQLITE_INTEGER ? Int(sqlite3_column_int64(handle, column)) : nil
+    func rowInt64(_ column: Int32) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_INTEGER ? sqlite3_column_int64(handle, column) : nil
     }
-
-    /// A boolean column of such a row: an integer is true when non-zero; anything else is nil (missing).
-    func rowBool(_ column: Int32) -> Bool? { rowInt(column).map { $0 != 0 } }
-
-    func bool(_ column: Int32) throws -> Bool? { try int64(column).map { $0 != 0 } }
 
     private func typeError(_ column: Int32, expected: String) -> StoreError {
         let name = sqlite3_column_name(handle, column).map { String(cString: $0) } ?? "column \(column)"

@@ -6,14 +6,30 @@ public enum Schema {
     /// The version this build creates and reads.
     public static let currentVersion = 2
 
-    /// The SQL dialect of a backend.
-    enum Dialect { case sqlite, postgres }
-
-    /// A column: its name and its type in each dialect.
+    /// A column: its name, the kind of value it holds, and its declaration in each dialect.
     struct Column {
         let name: String
         let postgres: String
         let sqlite: String
+
+        /// What kind of value it holds, from its PostgreSQL declaration.
+        var type: SQLType {
+            let declared = postgres.split(separator: " ").first.map(String.init) ?? ""
+            switch declared {
+            case "text": return .text
+            case "double": return .real
+            case "integer": return .integer
+            case "bigint": return .bigint
+            case "boolean": return .boolean
+            case "timestamptz": return .time
+            case "jsonb": return .json
+            default: preconditionFailure("column \(name) has an unknown type \(declared)")
+            }
+        }
+
+        /// The database assigns it (an identity, or on SQLite the bulk writer or a trigger): never written
+        /// by the row encoders.
+        var isGenerated: Bool { postgres.contains("GENERATED") }
     }
 
     /// A table: its columns in order, and the statements that follow its `CREATE TABLE`.
@@ -22,6 +38,12 @@ public enum Schema {
         let columns: [Column]
         let constraints: [String]
         let indexes: [String]
+
+        /// The columns a row encoder writes, in order.
+        var writtenColumns: [Column] { columns.filter { !$0.isGenerated } }
+
+        /// Whether rows carry an ingest sequence.
+        var isSequenced: Bool { columns.contains { $0.name == Schema.ingestSequence.name } }
     }
 
     static let decisions = Table(
@@ -122,10 +144,10 @@ public enum Schema {
     }
 
     /// The statements of migration `version` (1-based) in a dialect: tables, and later columns.
-    static func migration(_ version: Int, _ dialect: Dialect) -> [String] {
+    static func migration(_ version: Int, _ dialect: SQLDialect) -> [String] {
         precondition((1...currentVersion).contains(version), "unknown migration \(version)")
         return tablesByMigration[version - 1].map { table in
-            let columns = table.columns.map { "\($0.name) \(dialect == .postgres ? $0.postgres : $0.sqlite)" }
+            let columns = table.columns.map { "\($0.name) \(dialect.ddl($0))" }
             let body = (columns + table.constraints).joined(separator: ",\n    ")
             return "CREATE TABLE IF NOT EXISTS \(table.name) (\n    \(body)\n)"
         }
@@ -133,7 +155,7 @@ public enum Schema {
 
     /// Indexes and triggers of the current schema, all idempotent. They run after the column check,
     /// so that a foreign table without our columns is reported as such rather than as an index error.
-    static func indexes(_ dialect: Dialect) -> [String] {
+    static func indexes(_ dialect: SQLDialect) -> [String] {
         var statements: [String] = []
         for table in tables {
             for column in table.indexes {
@@ -141,7 +163,7 @@ public enum Schema {
                 statements.append(
                     "CREATE \(unique)INDEX IF NOT EXISTS \(table.name)_\(column)_idx ON \(table.name) (\(column))")
             }
-            if dialect == .sqlite, table.columns.contains(where: { $0.name == ingestSequence.name }) {
+            if dialect == .sqlite, table.isSequenced {
                 statements.append(sqliteSequenceTrigger(table.name))
             }
         }

@@ -85,13 +85,13 @@ public protocol Store: AnyObject {
     ) throws -> StreamResult
 
     /// Reads the whole experiment for a cold start in one snapshot, the aggregation done by the database:
-    /// plain rows as group totals, every other row as rows (see ``ExperimentTotals``).
+    /// plain rows as group totals, every other row as rows (see ``ColdStartSnapshot``).
     /// - Parameters:
     ///   - samplePerDay: applicants sampled per day for PSI and approval rates.
     ///   - recentSequences: how many of the newest sequence values to return, to catch late commits.
     /// - Returns: the totals, with the sequence position they describe.
     /// - Throws: ``StoreError``.
-    func experimentTotals(samplePerDay: Int, recentSequences: Int64) throws -> ExperimentTotals
+    func coldStartSnapshot(samplePerDay: Int, recentSequences: Int64) throws -> ColdStartSnapshot
 
     /// Runs `body` in one read-only snapshot of the database, so several reads describe one moment.
     /// - Parameter body: the reads.
@@ -154,23 +154,4 @@ extension Store {
     ) throws -> StreamResult {
         try streamOutcomes(query, sequenced: { row, _ in try body(row) })
     }
-}
-
-/// Opens the store a URL names. The connection is made now; the schema is not touched.
-/// - Parameter url: the store URL.
-/// - Returns: an open store.
-/// - Throws: ``StoreError`` with code `connectionFailed` when the database cannot be reached or opened.
-public func openStore(_ url: StoreURL) throws -> any Store {
-    switch url {
-    case .sqlite(let path): return try SQLiteStore(path: path)
-    case .postgres(let uri): return try PostgresStore(uri: uri)
-    }
-}
-
-/// Parses a store URL and opens it.
-/// - Parameter text: the store URL as typed by a user.
-/// - Returns: an open store.
-/// - Throws: ``StoreError`` with code `invalidURL` or `connectionFailed`.
-public func openStore(_ text: String) throws -> any Store {
-    try openStore(StoreURL(parsing: text))
 }

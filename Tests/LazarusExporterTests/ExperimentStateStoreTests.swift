@@ -2,6 +2,7 @@ import Foundation
 import LazarusCore
 import LazarusMetrics
 import LazarusSimulation
+import LazarusTestSupport
 import Testing
 
 @testable import LazarusExporter
@@ -78,7 +79,7 @@ struct ExperimentStateStoreTests {
         "incremental refreshes after many random appends equal a cold start and a row-by-row recompute",
         arguments: Backend.available)
     func incrementalEqualsFull(backend: Backend) throws {
-        let scratch = try ScratchDatabase(backend)
+        let scratch = try ScratchStore(backend, migrated: true)
         let store = scratch.store
         let (decisions, outcomes) = try Self.dirtyExperiment(seed: 21)
         var generator = SplitMix64(seed: 5)
@@ -175,7 +176,7 @@ struct ExperimentStateStoreTests {
 
     @Test("the metrics agree with an independent SQL recomputation", arguments: Backend.available)
     func againstSQL(backend: Backend) throws {
-        let scratch = try ScratchDatabase(backend)
+        let scratch = try ScratchStore(backend, migrated: true)
         let run = try ExperimentSimulator(
             settings: SimulationSettings(applications: 30_000, days: 40, seed: 8, policy: PolicySettings())
         ).run()
@@ -254,11 +255,12 @@ struct ExperimentStateStoreTests {
         "a row whose transaction commits after a later one is counted once; a rolled-back value is stepped over",
         .enabled(if: Backend.postgresURL != nil))
     func outOfOrderCommit() throws {
-        let scratch = try ScratchDatabase(.postgres)
-        let slow = try scratch.postgresConnection()
-        let fast = try scratch.postgresConnection()
-        func insert(_ connection: PostgresConnection, _ id: String) throws {
-            try connection.execute(
+        let scratch = try ScratchStore(.postgres, migrated: true)
+        let slow = try scratch.secondConnection()
+        let fast = try scratch.secondConnection()
+        func insert(_ connection: any Store, _ id: String) throws {
+            try ScratchStore.raw(
+                connection,
                 """
                 INSERT INTO lazarus_decisions (application_id, decided_at, variant, approved, reason, propensity, score)
                 VALUES ('\(id)', now(), 'exploit', true, 'MODEL_QUALIFIED', 1, 0.9)
@@ -272,28 +274,28 @@ struct ExperimentStateStoreTests {
             }?.value
         }
         // The table's very first value commits after the second: the floor must not start above it.
-        try slow.execute("BEGIN")
+        try ScratchStore.raw(slow, "BEGIN")
         try insert(slow, "very-first")
         try insert(fast, "first")
         try state.refresh(from: .store(scratch.store), now: 0.5)
         #expect(approved() == 1)
-        try slow.execute("COMMIT")
-        try slow.execute("BEGIN")
+        try ScratchStore.raw(slow, "COMMIT")
+        try ScratchStore.raw(slow, "BEGIN")
         try insert(slow, "slow")  // takes the next identity value, commits last
         try insert(fast, "after")
         try state.refresh(from: .store(scratch.store), now: 1)
         #expect(approved() == 3)
         #expect(state.heldSequences == 1)  // "after", above the open gap
-        try slow.execute("COMMIT")
+        try ScratchStore.raw(slow, "COMMIT")
         try state.refresh(from: .store(scratch.store), now: 2)
         #expect(approved() == 4)
         try state.refresh(from: .store(scratch.store), now: 3)
         #expect(approved() == 4)
         #expect(state.heldSequences == 0)
         // A rolled-back insert leaves a value that never commits: held behind until the gap times out.
-        try slow.execute("BEGIN")
+        try ScratchStore.raw(slow, "BEGIN")
         try insert(slow, "never")
-        try slow.execute("ROLLBACK")
+        try ScratchStore.raw(slow, "ROLLBACK")
         try insert(fast, "later")
         try state.refresh(from: .store(scratch.store), now: 10)
         #expect(approved() == 5)

@@ -2,6 +2,7 @@ import Foundation
 import LazarusCore
 import LazarusMetrics
 import LazarusSimulation
+import LazarusTestSupport
 import Testing
 
 @testable import LazarusExporter
@@ -45,7 +46,7 @@ struct RegisteredModelTests {
 
     @Test("blindness, O/E and approval rate of shadow and active models", arguments: Backend.available)
     func registered(backend: Backend) throws {
-        let scratch = try ScratchDatabase(backend)
+        let scratch = try ScratchStore(backend, migrated: true)
         let run = try ExperimentSimulator(
             settings: SimulationSettings(applications: 200_000, days: 60, seed: 8, policy: PolicySettings())
         ).run()

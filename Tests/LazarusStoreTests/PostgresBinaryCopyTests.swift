@@ -1,4 +1,5 @@
 import LazarusCore
+import LazarusTestSupport
 import Testing
 
 @testable import LazarusStore
@@ -10,26 +11,34 @@ struct PostgresBinaryCopyTests {
         typealias W = PostgresBinaryCopyWriter
         var buffer: [UInt8] = []
         W.header(into: &buffer)
-        W.beginRow(fields: 6, into: &buffer)
+        W.beginRow(fields: 7, into: &buffer)
         W.text("é✓", into: &buffer)
         W.timestamp(Timestamp(microseconds: -1), into: &buffer)
         W.bool(nil, into: &buffer)
-        try W.int4(-42, column: "x", into: &buffer)
+        W.int8(-42, into: &buffer)
         W.float8(0.1 + 0.2, into: &buffer)
         W.int8(Int64.max, into: &buffer)
+        W.bool(true, into: &buffer)
         W.trailer(into: &buffer)
 
         try buffer.withUnsafeBytes { bytes in
             var reader = PostgresBinaryCopyReader(bytes)
             try reader.skipHeaderIfPresent()
-            #expect(try reader.beginRow() == 6)
-            #expect(try reader.text() == "é✓")
-            #expect(try reader.timestamp() == Timestamp(microseconds: -1))
-            #expect(try reader.bool() == nil)
-            #expect(try reader.int4() == -42)
-            #expect(try reader.float8() == 0.1 + 0.2)
-            #expect(try reader.int8() == Int64.max)
-            #expect(try reader.beginRow() == nil)
+            let row = PostgresCopyRow()
+            #expect(try row.load(&reader))
+            #expect(try row.text(0) == "é✓")
+            #expect(try row.time(1) == Timestamp(microseconds: -1))
+            #expect(try row.boolean(2) == nil)
+            #expect(try row.integer(3) == -42)
+            #expect(try row.real(4) == 0.1 + 0.2)
+            // Int64.max is PostgreSQL's `infinity`: no instant.
+            #expect(try row.integer(5) == Int64.max)
+            #expect(try row.time(5) == nil)
+            #expect(try row.boolean(6) == true)
+            // A field of the wrong width for its kind is a decoding error, not a wrong value.
+            #expect(throws: StoreError.self) { try row.real(6) }
+            #expect(throws: StoreError.self) { try row.text(7) }
+            #expect(try row.load(&reader) == false)
             #expect(reader.isAtEnd)
         }
     }
@@ -50,8 +59,7 @@ struct PostgresBinaryCopyTests {
         #expect(throws: StoreError.self) {
             try short.withUnsafeBytes { bytes in
                 var reader = PostgresBinaryCopyReader(bytes)
-                _ = try reader.beginRow()
-                _ = try reader.text()
+                _ = try PostgresCopyRow().load(&reader)
             }
         }
     }

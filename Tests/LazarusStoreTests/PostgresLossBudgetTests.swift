@@ -1,5 +1,6 @@
 import Foundation
 import LazarusCore
+import LazarusTestSupport
 import Synchronization
 import Testing
 
@@ -76,11 +77,11 @@ struct SchemaUpgradeTests {
     @Test("a version-1 store is upgraded in place, keeping its rows", arguments: Backend.available)
     func upgradeFromVersion1(backend: Backend) throws {
         let scratch = try ScratchStore(backend)
-        let migrator = try #require(scratch.store as? any SchemaMigrator)
+        let dialect: SQLDialect = backend == .postgres ? .postgres : .sqlite
         // Build exactly what the version-1 build created.
         try scratch.raw(
             "CREATE TABLE lazarus_schema_migrations (version integer PRIMARY KEY, applied_at text, description text)")
-        for statement in Schema.migration(1, migrator.dialect) { try scratch.raw(statement) }
+        for statement in Schema.migration(1, dialect) { try scratch.raw(statement) }
         try scratch.raw("INSERT INTO lazarus_schema_migrations VALUES (1, '2026-11-01', 'lazarus schema v1')")
         try scratch.store.insertDecisions(Fixtures.decisions(0..<10))
 

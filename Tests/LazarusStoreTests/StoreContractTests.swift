@@ -1,5 +1,6 @@
 import Foundation
 import LazarusCore
+import LazarusTestSupport
 import Testing
 
 @testable import LazarusStore

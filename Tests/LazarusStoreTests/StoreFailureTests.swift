@@ -1,5 +1,6 @@
 import Foundation
 import LazarusCore
+import LazarusTestSupport
 import Testing
 
 @testable import LazarusStore
@@ -47,10 +48,9 @@ struct StoreFailureTests {
     func postgresConnectionLost() throws {
         let scratch = try ScratchStore(.postgres)
         try scratch.store.migrate()
-        let pid = try #require(
-            (scratch.store as? PostgresStore)?.connection.execute("SELECT pg_backend_pid()").string(0, 0))
-        let admin = try PostgresConnection(uri: try #require(Backend.postgresURL))
-        try admin.execute("SELECT pg_terminate_backend($1::int)", [pid])
+        let pid = try #require(try scratch.value("pg_backend_pid()").flatMap { Int($0) })
+        let admin = try ScratchStore(.postgres)
+        _ = try admin.value("pg_terminate_backend(\(pid))")
         let error = #expect(throws: StoreError.self) { try scratch.store.summary() }
         #expect(error?.code == .connectionFailed)
         try scratch.reopen()
@@ -83,7 +83,7 @@ struct StoreFailureTests {
         let scratch = try ScratchStore(.sqlite)
         try scratch.store.migrate()
         try scratch.store.insertDecisions(Fixtures.decisions(0..<3000))
-        try (scratch.store as! SQLiteStore).connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try scratch.raw("PRAGMA wal_checkpoint(TRUNCATE)")
         guard case .sqlite(let path) = try StoreURL(parsing: scratch.url) else { return }
         let copy = path + ".half"
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -1,4 +1,5 @@
 import LazarusStore
+import LazarusTestSupport
 import Testing
 
 @Suite("Store URLs")

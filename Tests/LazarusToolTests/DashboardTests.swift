@@ -1,4 +1,5 @@
 import Foundation
+import LazarusTestSupport
 import Testing
 
 /// The files in `dashboards/`, checked against the real exporter: promtool's checks and unit tests, and
@@ -46,24 +47,18 @@ struct DashboardTests {
         ])
         #expect(check.status == 0, "\(check.stdout.suffix(2000))\n\(check.stderr)")
         #expect(check.stdout.contains("All dashboard checks passed"))
-        #expect(check.stdout.contains("OK: 12 alerts"), "the runbook anchors must be README headings")
+        #expect(check.stdout.contains("OK: 12 alerts"), "every alert needs its heading in dashboards/runbook.md")
     }
 
-    /// Every PromQL expression of the dashboard's panels, with Grafana's variables filled in.
+    /// Every PromQL expression of the dashboard's panels, with Grafana's variables filled in by the same
+    /// code that `check.sh` parses them with (`check.py panel-queries`).
     static func panelQueries() throws -> [(title: String, expr: String)] {
-        let data = try Data(contentsOf: dashboards.appendingPathComponent("cost-of-knowledge.json"))
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let panels = try #require(json["panels"] as? [[String: Any]])
-        return panels.flatMap { panel -> [(String, String)] in
-            let targets = panel["targets"] as? [[String: Any]] ?? []
-            return targets.compactMap { target in
-                guard let expr = target["expr"] as? String else { return nil }
-                let filled = expr.replacingOccurrences(of: "$__rate_interval", with: "10s")
-                    .replacingOccurrences(of: "$job", with: "lazarus").replacingOccurrences(
-                        of: "$epsilon", with: "0.01")
-                return (panel["title"] as? String ?? "?", filled)
-            }
-        }
+        let run = try Tool(name: "/usr/bin/python3").runAbsolute([
+            dashboards.appendingPathComponent("check.py").path, "panel-queries",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: String]])
+        return list.map { ($0["title"] ?? "?", $0["expr"] ?? "") }
     }
 
     @Test(
@@ -72,7 +67,7 @@ struct DashboardTests {
     func everyPanelHasData() throws {
         let directory = try TemporaryDirectory()
         let store = try Self.store(in: directory)
-        let exporter = try LazarusExporterServerTests.Running(store: store, directory: directory)
+        let exporter = try RunningExporter(store: store, directory: directory)
         #expect(try exporter.waitReady())
         let dashboards = Self.dashboards.path
         let prometheus = try RunningPrometheus(

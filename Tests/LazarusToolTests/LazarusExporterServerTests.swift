@@ -1,5 +1,6 @@
 import Foundation
 import LazarusCore
+import LazarusTestSupport
 import Testing
 
 @testable import LazarusStore
@@ -7,75 +8,8 @@ import Testing
 /// The exporter as a running server: HTTP endpoints, incremental refresh, a real Prometheus scraping it.
 @Suite("lazarus-exporter serving over HTTP", .serialized)
 struct LazarusExporterServerTests {
-    /// A running exporter on a free loopback port, stopped with SIGTERM when released.
-    final class Running {
-        let process = Process()
-        let port: Int
-        let log: URL
-
-        init(store: String, directory: TemporaryDirectory) throws {
-            port = try Self.freePort()
-            log = directory.url.appendingPathComponent("exporter.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.executableURL = Tool.productsDirectory.appendingPathComponent("lazarus-exporter")
-            process.arguments = ["--store", store, "--listen", "127.0.0.1:\(port)", "--refresh-interval", "0.5"]
-            process.environment = ["PATH": "/usr/bin:/bin"]
-            process.standardOutput = try FileHandle(forWritingTo: log)
-            process.standardError = try FileHandle(forWritingTo: log)
-            try process.run()
-        }
-
-        deinit {
-            process.terminate()
-            process.waitUntilExit()
-        }
-
-        func get(_ path: String, headers: [String] = []) throws -> (status: Int, body: String) {
-            let args =
-                ["-s", "-m", "10", "-w", "\n%{http_code}"] + headers.flatMap { ["-H", $0] }
-                + ["http://127.0.0.1:\(port)\(path)"]
-            let out = try Tool(name: "/usr/bin/curl").runAbsolute(args).stdout
-            let status = Int(out.split(separator: "\n").last ?? "") ?? 0
-            return (status, String(out.dropLast(String(status).count)))
-        }
-
-        /// Scrapes `/metrics` (with a 2 s scrape timeout) every quarter second until `done` holds of the body,
-        /// at most `tries` times; returns the last body.
-        func scrape(tries: Int = 120, until done: (String) -> Bool) -> String {
-            var body = ""
-            for _ in 0..<tries where !done(body) {
-                Thread.sleep(forTimeInterval: 0.25)
-                body = (try? get("/metrics", headers: ["X-Prometheus-Scrape-Timeout-Seconds: 2"]).body) ?? ""
-            }
-            return body
-        }
-
-        /// Waits until `/readyz` answers 200, at most `seconds`.
-        func waitReady(_ seconds: Double = 60) throws -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if (try? get("/readyz").status) == 200 { return true }
-                Thread.sleep(forTimeInterval: 0.2)
-            }
-            return false
-        }
-
-        static func freePort() throws -> Int {
-            let script = "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"
-            if let port = Int(
-                try Tool(name: "/usr/bin/python3").runAbsolute(["-c", script]).stdout.trimmingCharacters(
-                    in: .whitespacesAndNewlines))
-            {
-                return port
-            }
-            return 20_000 + Int.random(in: 0..<20_000)
-        }
-    }
-
     static func value(_ exposition: String, _ series: String) -> Double? {
-        exposition.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap {
-            Double($0.split(separator: " ").last!)
-        }
+        RunningExporter.value(exposition, series)
     }
 
     @Test("serves /metrics, /healthz, /readyz and /, and picks up appended rows exactly once")
@@ -84,7 +18,7 @@ struct LazarusExporterServerTests {
         let store = directory.store()
         #expect(
             try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "4000", "--days", "8"]).status == 0)
-        let exporter = try Running(store: store, directory: directory)
+        let exporter = try RunningExporter(store: store, directory: directory)
         #expect(try exporter.waitReady())
         #expect(try exporter.get("/healthz").status == 200)
         #expect(try exporter.get("/").body.contains("/metrics"))
@@ -111,7 +45,7 @@ struct LazarusExporterServerTests {
     @Test("a database that is down: stays up, says lazarus_up 0, /readyz 503")
     func databaseDown() throws {
         let directory = try TemporaryDirectory()
-        let exporter = try Running(store: "postgresql://lazarus:Secret1@127.0.0.1:1/x", directory: directory)
+        let exporter = try RunningExporter(store: "postgresql://lazarus:Secret1@127.0.0.1:1/x", directory: directory)
         Thread.sleep(forTimeInterval: 1.5)
         let metrics = try exporter.get("/metrics", headers: ["X-Prometheus-Scrape-Timeout-Seconds: 2"])
         #expect(metrics.status == 200)
@@ -134,20 +68,21 @@ struct LazarusExporterServerTests {
     func postgresRecovery() throws {
         let base = try #require(ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"])
         let tag = "exp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
-        let admin = try PostgresConnection(uri: base)
-        try admin.execute("CREATE SCHEMA \(tag)")
-        defer { _ = try? admin.execute("DROP SCHEMA \(tag) CASCADE") }
+        let admin = try openStore(base)
+        try ScratchStore.raw(admin, "CREATE SCHEMA \(tag)")
+        defer { _ = try? ScratchStore.raw(admin, "DROP SCHEMA \(tag) CASCADE") }
         let owner = base + "?options=-csearch_path%3D\(tag)"
         #expect(
             try Tool(name: "lazarus-sim").run(["--store", owner, "--applications", "3000", "--days", "6"]).status == 0)
         let directory = try TemporaryDirectory()
-        let exporter = try Running(store: owner + "&application_name=\(tag)", directory: directory)
+        let exporter = try RunningExporter(store: owner + "&application_name=\(tag)", directory: directory)
         #expect(try exporter.waitReady())
         let series =
             "lazarus_decisions_total{variant=\"explore\",decision=\"approve\",reason=\"PROJECT_LAZARUS_EXPLORE\"}"
         let before = try #require(Self.value(try exporter.get("/metrics").body, series))
         // What a database restart does to the exporter: its connection is gone.
-        try admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [tag])
+        try ScratchStore.raw(
+            admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(tag)'")
         var log = ""
         for _ in 0..<50 where !log.contains("refresh failed") {
             Thread.sleep(forTimeInterval: 0.2)
@@ -182,7 +117,7 @@ struct LazarusExporterServerTests {
         #expect(
             try Tool(name: "lazarus-sim").run(["--store", postgres.url, "--applications", "3000", "--days", "6"]).status
                 == 0)
-        let exporter = try Running(store: postgres.url, directory: directory)
+        let exporter = try RunningExporter(store: postgres.url, directory: directory)
         #expect(try exporter.waitReady())
         let served = try exporter.get("/metrics").body
         let before = Self.dataSamples(served)
@@ -236,7 +171,7 @@ struct LazarusExporterServerTests {
         let store = directory.store()
         #expect(
             try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "3000", "--days", "8"]).status == 0)
-        let exporter = try Running(store: store, directory: directory)
+        let exporter = try RunningExporter(store: store, directory: directory)
         #expect(try exporter.waitReady())
         let prometheus = try RunningPrometheus(
             config: """

@@ -1,4 +1,5 @@
 import Foundation
+import LazarusTestSupport
 import Testing
 
 /// The exporter behind `--web.config.file`: HTTPS with a self-signed certificate and basic auth, checked with curl.
@@ -43,34 +44,20 @@ struct LazarusExporterTLSTests {
         return (status, parts.first ?? "", parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
-    /// The exporter serving HTTPS with the test's web config, stopped with SIGTERM when released.
-    final class Serving {
-        let process = Process()
-        let port: Int
-        let log: URL
+    /// The exporter serving HTTPS with the test's web config, and the curl arguments that reach it.
+    struct Serving {
+        let exporter: RunningExporter
         let directory: TemporaryDirectory
 
         init(store: String, config: String, directory: TemporaryDirectory) throws {
             self.directory = directory
-            port = try LazarusExporterServerTests.Running.freePort()
-            log = directory.url.appendingPathComponent("exporter.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.executableURL = Tool.productsDirectory.appendingPathComponent("lazarus-exporter")
-            process.arguments = [
-                "--store", store, "--listen", "127.0.0.1:\(port)", "--refresh-interval", "0.5",
-                "--web.config.file", config,
-            ]
-            process.environment = ["PATH": "/usr/bin:/bin"]
-            process.standardOutput = try FileHandle(forWritingTo: log)
-            process.standardError = try FileHandle(forWritingTo: log)
-            try process.run()
+            exporter = try RunningExporter(
+                store: store, directory: directory, arguments: ["--web.config.file", config])
         }
 
-        deinit {
-            process.terminate()
-            process.waitUntilExit()
-        }
-
+        var process: Process { exporter.process }
+        var port: Int { exporter.port }
+        var log: URL { exporter.log }
         var https: String { "https://127.0.0.1:\(port)" }
         var trusted: [String] { ["--cacert", "\(directory.url.path)/cert.pem"] }
         var right: [String] { trusted + ["-u", "prometheus:scrape-me"] }
@@ -164,7 +151,7 @@ struct LazarusExporterTLSTests {
             (["--web.config.file", "\(dir)/malformed.yml"], [:], "malformed YAML at line"),
         ]
         for (arguments, environment, message) in cases {
-            let port = try LazarusExporterServerTests.Running.freePort()
+            let port = try freePort()
             let result = try Tool(name: "lazarus-exporter").run(
                 ["--store", store, "--listen", "127.0.0.1:\(port)"] + arguments, environment: environment)
             #expect(result.status != 0)

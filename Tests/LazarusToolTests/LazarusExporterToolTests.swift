@@ -1,5 +1,6 @@
 import Foundation
 import LazarusCore
+import LazarusTestSupport
 import Testing
 
 @testable import LazarusStore
@@ -63,25 +64,25 @@ struct LazarusExporterReadOnlyTests {
         let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
         let schema = "ro_\(suffix)"
         let role = "reader_\(suffix)"
-        let admin = try PostgresConnection(uri: base)
-        try admin.execute("CREATE SCHEMA \(schema)")
+        let admin = try openStore(base)
+        try ScratchStore.raw(admin, "CREATE SCHEMA \(schema)")
         defer {
-            _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE")
-            _ = try? admin.execute("DROP ROLE IF EXISTS \(role)")
+            _ = try? ScratchStore.raw(admin, "DROP SCHEMA \(schema) CASCADE")
+            _ = try? ScratchStore.raw(admin, "DROP ROLE IF EXISTS \(role)")
         }
         let owner = base + "?options=-csearch_path%3D\(schema)"
         #expect(
             try Tool(name: "lazarus-sim").run(["--store", owner, "--applications", "3000", "--days", "6"]).status == 0)
         // The role the README documents: USAGE on the schema, SELECT on the tables, nothing else.
-        try admin.execute("CREATE ROLE \(role) LOGIN")
-        try admin.execute("GRANT USAGE ON SCHEMA \(schema) TO \(role)")
-        try admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA \(schema) TO \(role)")
+        try ScratchStore.raw(admin, "CREATE ROLE \(role) LOGIN")
+        try ScratchStore.raw(admin, "GRANT USAGE ON SCHEMA \(schema) TO \(role)")
+        try ScratchStore.raw(admin, "GRANT SELECT ON ALL TABLES IN SCHEMA \(schema) TO \(role)")
         let reader = owner.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role)@")
         let result = try Tool(name: "lazarus-exporter").run(["--once", "--store", reader])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("lazarus_up 1"))
         // And it really is read-only: a write through that role is refused.
-        let writer = try PostgresStore(uri: reader)
+        let writer = try openStore(reader)
         #expect(throws: StoreError.self) {
             try writer.appendLedger([LedgerEntry(at: Timestamp(seconds: 0), kind: .grant, amount: 1)])
         }

@@ -1,5 +1,6 @@
 import Foundation
 import LazarusCore
+import LazarusTestSupport
 import Testing
 
 @testable import LazarusStore
@@ -168,9 +169,9 @@ struct LazarusSimToolTests {
     func postgres() throws {
         let base = try #require(ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"])
         let schema = "sim_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let admin = try PostgresConnection(uri: base)
-        try admin.execute("CREATE SCHEMA \(schema)")
-        defer { _ = try? admin.execute("DROP SCHEMA \(schema) CASCADE") }
+        let admin = try openStore(base)
+        try ScratchStore.raw(admin, "CREATE SCHEMA \(schema)")
+        defer { _ = try? ScratchStore.raw(admin, "DROP SCHEMA \(schema) CASCADE") }
         let url = base + "?options=-csearch_path%3D\(schema)"
         let directory = try TemporaryDirectory()
         let arguments = ["--applications", "3000", "--days", "6", "--seed", "5"]

@@ -1,0 +1,31 @@
+import LazarusCore
+
+extension ModelRecord {
+    /// Decodes registry rows from a query that selected every column of ``Schema/models`` by name.
+    struct Decoder {
+        private let version, kind, createdAt, status, spec, metrics: Int
+
+        init(_ select: SelectList) {
+            func at(_ name: String) -> Int { select.position(name) }
+            (version, kind, createdAt) = (at("version"), at("kind"), at("created_at"))
+            (status, spec, metrics) = (at("status"), at("spec"), at("metrics"))
+        }
+
+        /// The model of this row.
+        /// - Throws: ``StoreError`` `corruptData` when its creation time cannot be read.
+        func decode(_ row: some SQLRow) throws -> ModelRecord {
+            guard let created = try row.time(createdAt) else {
+                throw StoreError(.corruptData, "\(Schema.models.name) has a time that is not an instant")
+            }
+            return ModelRecord(
+                version: try row.text(version) ?? "", kind: try row.text(kind) ?? "", createdAt: created,
+                status: try row.text(status) ?? "", spec: try row.text(spec) ?? "{}",
+                metrics: try row.text(metrics) ?? "{}")
+        }
+    }
+
+    /// The values of this record in ``Schema/models`` column order, for an upsert.
+    var values: [SQLValue] {
+        [.text(version), .text(kind), .time(createdAt), .text(status), .json(spec), .json(metrics)]
+    }
+}

@@ -1,0 +1,46 @@
+import LazarusCore
+
+extension SQLStore {
+    func appendLedger(_ entries: [LedgerEntry]) throws {
+        try inTransaction { try writeLedger(entries) }
+    }
+
+    /// Inserts ledger entries inside the caller's write transaction.
+    func writeLedger(_ entries: [LedgerEntry]) throws {
+        _ = try database.bulkInsert(into: Schema.ledger, entries) { entry, encoder in try entry.encode(into: &encoder) }
+    }
+
+    func ledger(afterID: Int64?) throws -> [LedgerEntry] {
+        var select = SelectList()
+        select.add(Schema.ledger.columns)
+        let decoder = LedgerEntry.Decoder(select)
+        var entries: [LedgerEntry] = []
+        // The id is an integer this store formats itself, never user text.
+        try query(select, "FROM \(Schema.ledger.name) WHERE id > \(afterID ?? Int64.min) ORDER BY id") { row in
+            entries.append(try decoder.decode(row))
+        }
+        return entries
+    }
+
+    func saveModel(_ model: ModelRecord) throws {
+        let columns = Schema.models.columns.map(\.name)
+        let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let values = model.values
+        try database.execute(
+            """
+            INSERT INTO \(Schema.models.name) (\(columns.joined(separator: ", "))) VALUES (\(dialect.placeholders(values)))
+            ON CONFLICT (version) DO UPDATE SET \(updates)
+            """, values)
+    }
+
+    func models() throws -> [ModelRecord] {
+        var select = SelectList()
+        select.add(Schema.models.columns)
+        let decoder = ModelRecord.Decoder(select)
+        var records: [ModelRecord] = []
+        try query(select, "FROM \(Schema.models.name) ORDER BY created_at, version") { row in
+            records.append(try decoder.decode(row))
+        }
+        return records
+    }
+}

@@ -1,0 +1,63 @@
+import LazarusCore
+
+extension SQLStore {
+    @discardableResult func migrate() throws -> MigrationResult {
+        try inTransaction {
+            if let lock = dialect.lockForMigration { try database.execute(lock) }
+            let before = try appliedSchemaVersion()
+            if let before, before > Schema.currentVersion { throw Schema.tooNewError(before) }
+            try database.execute(migrationsTableDDL)
+            for version in stride(from: (before ?? 0) + 1, through: Schema.currentVersion, by: 1) {
+                for statement in Schema.migration(version, dialect) { try database.execute(statement) }
+                try database.execute(
+                    "INSERT INTO \(Schema.migrationsTable) (version, applied_at, description) "
+                        + "VALUES (\(version), \(dialect.now), 'lazarus schema v\(version)')")
+            }
+            // Checked inside the transaction: a table someone else created without our columns makes
+            // the whole migration roll back, leaving their table and its rows exactly as they were.
+            let missing = Schema.missingColumns(found: try existingColumns())
+            guard missing.isEmpty else { throw Schema.missingColumnsError(missing) }
+            for statement in Schema.indexes(dialect) { try database.execute(statement) }
+            return MigrationResult(from: before, to: Schema.currentVersion)
+        }
+    }
+
+    @discardableResult func verifySchema() throws -> Int {
+        guard let version = try appliedSchemaVersion() else {
+            throw StoreError(.notMigrated, "the store has no Lazarus tables yet; run `lazarus-store migrate` first")
+        }
+        if version > Schema.currentVersion { throw Schema.tooNewError(version) }
+        let missing = Schema.missingColumns(found: try existingColumns())
+        guard missing.isEmpty else { throw Schema.missingColumnsError(missing) }
+        return version
+    }
+
+    /// The highest applied migration, or `nil` when the migrations table does not exist.
+    private func appliedSchemaVersion() throws -> Int? {
+        var exists = false
+        try database.query(dialect.tableExists(Schema.migrationsTable)) { _ in exists = true }
+        guard exists else { return nil }
+        var select = SelectList()
+        select.add("version", .bigint, "max(version)")
+        return try first(select, "FROM \(Schema.migrationsTable)") { try $0.integer(0) }?.map { Int($0) }
+    }
+
+    /// The column names of every Lazarus table that exists.
+    private func existingColumns() throws -> [String: Set<String>] {
+        var found: [String: Set<String>] = [:]
+        try database.query(dialect.columns(of: Schema.tables.map(\.name))) { row in
+            guard let table = try row.text(0), let column = try row.text(1) else { return }
+            found[table, default: []].insert(column)
+        }
+        return found
+    }
+
+    private var migrationsTableDDL: String {
+        let (integer, time, text) =
+            dialect == .postgres ? ("integer", "timestamptz", "text") : ("INTEGER", "TEXT", "TEXT")
+        return """
+            CREATE TABLE IF NOT EXISTS \(Schema.migrationsTable) (
+                version \(integer) PRIMARY KEY, applied_at \(time) NOT NULL, description \(text))
+            """
+    }
+}
