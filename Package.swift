@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // `swift package generate-documentation`: the DocC catalogues of the modules.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C libraries, each behind a system-library target.
@@ -60,6 +64,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         // The weekly shadow-mode report: numbers from the causal engine, pages drawn with Cairo.
@@ -104,6 +110,7 @@ let package = Package(
             dependencies: [
                 "LazarusCore", "LazarusStore", "LazarusMetrics", "LazarusExporter", "LazarusCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -121,7 +128,9 @@ let package = Package(
             name: "LazarusTestSupport", dependencies: ["LazarusCore", "LazarusStore"], path: "Tests/LazarusTestSupport",
             swiftSettings: strict),
 
-        .testTarget(name: "LazarusCoreTests", dependencies: ["LazarusCore"], swiftSettings: strict),
+        // The fixtures are read from the source tree by path (`Fixture.directory`), not bundled.
+        .testTarget(
+            name: "LazarusCoreTests", dependencies: ["LazarusCore"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "LazarusStoreTests", dependencies: ["LazarusCore", "LazarusStore", "LazarusTestSupport"],
             swiftSettings: strict),
@@ -152,6 +161,7 @@ let package = Package(
                 "LazarusCore", "LazarusStore", "LazarusTestSupport", "lazarus-sim", "lazarus-store", "lazarus-report",
                 "lazarus-exporter",
             ],
+            exclude: ["Golden"],
             swiftSettings: strict),
     ]
 )

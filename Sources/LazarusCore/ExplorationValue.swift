@@ -1,6 +1,6 @@
 /// What exploration buys, on a matured cohort: V0, V1 and V2 trained, their policies cross-fitted, and their
-/// values compared doubly robustly (design.md, "The value of exploration"; the maths in the README of the
-/// report, "The estimands").
+/// values compared doubly robustly (design.md, "The value of exploration"; the maths in the article
+/// "The estimands", `LazarusCore.docc/Estimands.md`).
 ///
 /// - V0 `baseline`: the labelled loans except explore loans with propensity < 1, unweighted;
 /// - V1 `standard`: every labelled loan, unweighted;

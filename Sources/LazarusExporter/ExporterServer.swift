@@ -7,6 +7,7 @@ import LazarusCore
 import LazarusMetrics
 import LazarusStore
 import Logging
+import ServiceLifecycle
 
 /// The HTTP side of `lazarus-exporter`: `/metrics`, `/healthz`, `/readyz` and a landing page.
 public struct ExporterServer: Sendable {
@@ -20,12 +21,15 @@ public struct ExporterServer: Sendable {
     public var performanceWindowDays: Int
     /// TLS, basic auth and extra headers from `--web.config.file`; the default serves plain HTTP to anyone.
     public var webConfig: WebConfig
+    /// Where the exporter logs; its level is the command's to set.
+    public var logger: Logger
 
     public init(
         store: StoreURL, host: String, port: Int, refreshInterval: Double, riskThreshold: Double, lifetimeValue: Double,
         performanceWindowDays: Int = Maturity.defaultWindowDays,
-        webConfig: WebConfig = WebConfig()
+        webConfig: WebConfig = WebConfig(), logger: Logger = Logger(label: "lazarus.exporter")
     ) {
+        self.logger = logger
         self.performanceWindowDays = performanceWindowDays
         self.store = store
         self.host = host
@@ -36,11 +40,9 @@ public struct ExporterServer: Sendable {
         self.webConfig = webConfig
     }
 
-    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+    /// Runs the HTTP server and the background refresh as one service group until SIGTERM or SIGINT, then
+    /// shuts both down gracefully: in-flight requests are answered and the refresh loop has ended on return.
     public func run() async throws {
-        var logger = Logger(label: "lazarus.exporter")
-        logger.logLevel =
-            ProcessInfo.processInfo.environment["LAZARUS_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
         let worker = RefreshWorker(
             url: store, riskThreshold: riskThreshold, lifetimeValue: lifetimeValue,
             performanceWindowDays: performanceWindowDays, logger: logger)
@@ -85,15 +87,14 @@ public struct ExporterServer: Sendable {
         let app = Application(
             router: router, server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "lazarus-exporter"), logger: logger)
-        let interval = refreshInterval
-        let refresher = Task {
-            while !Task.isCancelled {
-                await coordinator.refreshInBackground()
-                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
-            }
-        }
-        defer { refresher.cancel() }
-        try await app.runService()
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: app),
+                    .init(service: RefreshService(coordinator: coordinator, interval: refreshInterval)),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     static let scrapeTimeout = HTTPField.Name("X-Prometheus-Scrape-Timeout-Seconds")!

@@ -2,7 +2,7 @@ import Foundation
 import LazarusCore
 
 /// The synthetic population and its true risk. Every equation and constant is documented in the
-/// README's "The simulated lender" section; keep the two in step.
+/// article "The simulated lender" (`LazarusSimulation.docc/SimulatedLender.md`); keep the two in step.
 public enum GeneratingModel {
     /// Share of applicants in the segment the production model misjudges: recent arrivals and young
     /// professionals with high incomes but almost no credit history.

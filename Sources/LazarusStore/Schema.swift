@@ -1,7 +1,7 @@
 /// The four tables of the design, with their types in each dialect, and the migrations that build them.
 ///
 /// The schema version lives in `lazarus_schema_migrations`, one row per applied migration. A later
-/// issue adds a column by appending a migration here; ``Schema/requiredColumns`` grows with it.
+/// issue adds a column by appending a migration here; `requiredColumns` grows with it.
 public enum Schema {
     /// The version this build creates and reads.
     public static let currentVersion = 2

@@ -85,7 +85,7 @@ public protocol Store: AnyObject {
     ) throws -> StreamResult
 
     /// Reads the whole experiment for a cold start in one snapshot, the aggregation done by the database:
-    /// plain rows as group totals, every other row as rows (see ``ColdStartSnapshot``).
+    /// plain rows as group totals, every other row as rows (see `ColdStartSnapshot`).
     /// - Parameters:
     ///   - samplePerDay: applicants sampled per day for PSI and approval rates.
     ///   - recentSequences: how many of the newest sequence values to return, to catch late commits.

@@ -5,6 +5,7 @@ import LazarusCore
 import LazarusExporter
 import LazarusMetrics
 import LazarusStore
+import Logging
 
 @main
 enum Main {
@@ -63,10 +64,12 @@ struct LazarusExporterCommand: AsyncParsableCommand {
                 ?? WebConfig()
             // Fail fast on a bad URL; an unreachable database is not fatal: it is retried, with lazarus_up 0.
             let url = try store.url(environment)
+            var logger = Logger(label: "lazarus.exporter")
+            logger.logLevel = environment["LAZARUS_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
             try await ExporterServer(
                 store: url, host: host, port: port, refreshInterval: refreshInterval,
                 riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV,
-                performanceWindowDays: windowDays, webConfig: webConfig
+                performanceWindowDays: windowDays, webConfig: webConfig, logger: logger
             ).run()
             return
         }

@@ -16,7 +16,7 @@ struct LazarusSimCommand: ParsableCommand {
         abstract: "Run synthetic applications through the real policy and write decisions, outcomes and the ledger.",
         discussion: """
             The generating model (features, the hidden gambling habit, the production model's blind spot,
-            outcome delays and losses) is documented in the README, "The simulated lender". Equal settings give identical tables.
+            outcome delays and losses) is documented in Sources/LazarusSimulation/LazarusSimulation.docc/SimulatedLender.md. Equal settings give identical tables.
             """)
 
     @OptionGroup var store: StoreOptions

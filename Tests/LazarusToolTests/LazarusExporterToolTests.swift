@@ -73,7 +73,7 @@ struct LazarusExporterReadOnlyTests {
         let owner = base + "?options=-csearch_path%3D\(schema)"
         #expect(
             try Tool(name: "lazarus-sim").run(["--store", owner, "--applications", "3000", "--days", "6"]).status == 0)
-        // The role the README documents: USAGE on the schema, SELECT on the tables, nothing else.
+        // The role the exporter documentation gives (LazarusExporter.docc/Refreshing.md): USAGE on the schema, SELECT on the tables, nothing else.
         try ScratchStore.raw(admin, "CREATE ROLE \(role) LOGIN")
         try ScratchStore.raw(admin, "GRANT USAGE ON SCHEMA \(schema) TO \(role)")
         try ScratchStore.raw(admin, "GRANT SELECT ON ALL TABLES IN SCHEMA \(schema) TO \(role)")
