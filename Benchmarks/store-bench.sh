@@ -6,6 +6,8 @@
 #   PostgreSQL: psql "\copy … FROM file CSV" and psql -c "COPY … TO STDOUT" > /dev/null
 #   SQLite:     sqlite3 ".import --csv" and sqlite3 "SELECT * …" > /dev/null
 # Prints every run and a table of medians and ratios (Lazarus time / peer time; below 1 is faster).
+# Environment: LAZARUS_BENCH_BIN=DIR uses the lazarus-store-bench and lazarus-store in DIR (another build, to
+# compare two versions in one session) instead of building this checkout's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -13,9 +15,13 @@ rows=${1:-1000000}
 repeats=${2:-5}
 
 lazarus_install_packages
-swift build -c release --product lazarus-store-bench >/dev/null
-swift build -c release --product lazarus-store >/dev/null
-bin=$(swift build -c release --show-bin-path)
+if [ -n "${LAZARUS_BENCH_BIN:-}" ]; then
+    bin=$(cd "$LAZARUS_BENCH_BIN" && pwd)
+else
+    swift build -c release --product lazarus-store-bench >/dev/null
+    swift build -c release --product lazarus-store >/dev/null
+    bin=$(swift build -c release --show-bin-path)
+fi
 work=$(mktemp -d /tmp/lazarus-bench.XXXXXX)
 chmod 755 "$work"
 trap 'lazarus_stop_postgres; rm -rf "$work"' EXIT
