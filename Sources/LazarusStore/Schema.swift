@@ -11,6 +11,9 @@ public enum Schema {
         let name: String
         let postgres: String
         let sqlite: String
+        /// The migration that adds it to a table created by an earlier one (`ALTER TABLE … ADD COLUMN`);
+        /// `nil` for a column the table was created with.
+        var addedIn: Int? = nil
 
         /// What kind of value it holds, from its PostgreSQL declaration.
         var type: SQLType {
@@ -143,14 +146,23 @@ public enum Schema {
         tables.map { ($0.name, $0.columns.map(\.name)) }
     }
 
-    /// The statements of migration `version` (1-based) in a dialect: tables, and later columns.
+    /// The statements of migration `version` (1-based) in a dialect: the tables it creates, with the columns
+    /// they had then, and the columns it adds to tables created before (a column is declared once, in its
+    /// table, with ``Column/addedIn``).
     static func migration(_ version: Int, _ dialect: SQLDialect) -> [String] {
         precondition((1...currentVersion).contains(version), "unknown migration \(version)")
-        return tablesByMigration[version - 1].map { table in
-            let columns = table.columns.map { "\($0.name) \(dialect.ddl($0))" }
+        let created = tablesByMigration.indices.contains(version - 1) ? tablesByMigration[version - 1] : []
+        let creates = created.map { table in
+            let columns = table.columns.filter { $0.addedIn == nil }.map { "\($0.name) \(dialect.ddl($0))" }
             let body = (columns + table.constraints).joined(separator: ",\n    ")
             return "CREATE TABLE IF NOT EXISTS \(table.name) (\n    \(body)\n)"
         }
+        let additions = tables.flatMap { table in
+            table.columns.filter { $0.addedIn == version }.map {
+                "ALTER TABLE \(table.name) ADD COLUMN \($0.name) \(dialect.ddl($0))"
+            }
+        }
+        return creates + additions
     }
 
     /// Indexes and triggers of the current schema, all idempotent. They run after the column check,
