@@ -33,20 +33,41 @@ public enum Exposition {
         return "\(value)"
     }
 
-    static func escapeHelp(_ text: String) -> String {
-        text.replacingAll("\\", with: "\\\\").replacingAll("\n", with: "\\n")
-    }
+    /// HELP text with `\` and line feeds escaped, by Unicode scalar: a Swift `Character` is a grapheme
+    /// cluster, so `"\r\n"` or a `\` followed by a combining mark would never equal `"\n"` or `"\\"`.
+    static func escapeHelp(_ text: String) -> String { escaped(text, quotes: false) }
 
+    /// A label value with `\`, `"` and line feeds escaped by Unicode scalar (see ``escapeHelp(_:)``), and
+    /// at most ``maximumLabelScalars`` scalars: a longer value (free text such as a model version) keeps its
+    /// start and ends in `…` and a hash of the whole, so two long values still make two series.
     static func escapeLabel(_ text: String) -> String {
-        text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"").replacingAll("\n", with: "\\n")
+        let scalars = text.unicodeScalars
+        guard scalars.count > maximumLabelScalars else { return escaped(text, quotes: true) }
+        let kept = String(String.UnicodeScalarView(scalars.prefix(maximumLabelScalars - 17)))
+        return escaped(kept, quotes: true) + "…" + hexHash(text)
     }
-}
 
-extension String {
-    /// Replaces every occurrence of a single-character string (no Foundation needed).
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for character in self { if character == target { out += replacement } else { out.append(character) } }
-        return out
+    /// The longest label value written whole.
+    static let maximumLabelScalars = 128
+
+    private static func escaped(_ text: String, quotes: Bool) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\"" where quotes: out.append(contentsOf: "\\\"".unicodeScalars)
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// FNV-1a of the UTF-8 bytes, 16 hex digits: stable across runs and machines (Swift's `hashValue` is not).
+    private static func hexHash(_ text: String) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

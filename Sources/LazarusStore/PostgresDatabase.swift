@@ -85,7 +85,9 @@ final class PostgresDatabase: SQLDatabase {
 
 /// One row of a binary COPY: the fields located once, then decoded as the select list's casts made them.
 final class PostgresCopyRow: SQLRow {
-    private var fields: [UnsafeRawBufferPointer?] = []
+    // Read on every column of every row: no dynamic exclusivity check (the row is used by one query, on
+    // one thread, and never while `load` runs).
+    @exclusivity(unchecked) private var fields = ContiguousArray<UnsafeRawBufferPointer?>()
 
     /// Reads the next row's fields from `reader`; `false` at the trailer.
     func load(_ reader: inout PostgresBinaryCopyReader) throws -> Bool {

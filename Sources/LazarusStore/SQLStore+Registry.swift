@@ -16,7 +16,8 @@ extension SQLStore {
         let decoder = LedgerEntry.Decoder(select)
         var entries: [LedgerEntry] = []
         // The id is an integer this store formats itself, never user text.
-        try query(select, "FROM \(Schema.ledger.name) WHERE id > \(afterID ?? Int64.min) ORDER BY id") { row in
+        let after = afterID.map { " WHERE id > \($0)" } ?? ""
+        try query(select, "FROM \(Schema.ledger.name)\(after) ORDER BY id") { row in
             entries.append(try decoder.decode(row))
         }
         return entries

@@ -129,8 +129,6 @@ final class SQLiteStatement {
         sqlite3_clear_bindings(handle)
     }
 
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
-
     func string(_ column: Int32) -> String? {
         guard let text = sqlite3_column_text(handle, column) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, column))
@@ -145,15 +143,6 @@ final class SQLiteStatement {
         return Timestamp(iso8601Bytes: UnsafeBufferPointer(start: text, count: count))
     }
 
-    /// Reads a REAL column; an integer is widened, text or a blob is an error rather than a silent 0.
-    func double(_ column: Int32) throws -> Double? {
-        switch sqlite3_column_type(handle, column) {
-        case SQLITE_NULL: return nil
-        case SQLITE_FLOAT, SQLITE_INTEGER: return sqlite3_column_double(handle, column)
-        default: throw typeError(column, expected: "a number")
-        }
-    }
-
     /// Reads an INTEGER column; text, a blob or a fractional number is an error.
     func int64(_ column: Int32) throws -> Int64? {
         switch sqlite3_column_type(handle, column) {
@@ -162,8 +151,6 @@ final class SQLiteStatement {
         default: throw typeError(column, expected: "an integer")
         }
     }
-
-    func int(_ column: Int32) throws -> Int? { try int64(column).map { Int($0) } }
 
     // The readers of a row that may break the contract (decisions and outcomes, which other programs
     // write): a wrongly typed value makes the row invalid, counted by the exporter and the report, instead
