@@ -33,3 +33,14 @@ public struct LedgerEntry: Hashable, Sendable {
         self.note = note
     }
 }
+
+extension LedgerEntry {
+    /// Why this entry cannot count toward the budget (the `reason` of `lazarus_invalid_rows`), `nil` when it
+    /// can: an unknown kind, or an amount that is negative or not finite. The one rule for the exporter and
+    /// the report's budget replay.
+    public var defect: String? {
+        guard Kind(rawValue: kind) != nil else { return "unknown_kind" }
+        guard amount.isFinite, amount >= 0 else { return "negative_amount" }
+        return nil
+    }
+}

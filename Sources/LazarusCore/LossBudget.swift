@@ -84,7 +84,8 @@ extension BudgetState {
         ledger: [LedgerEntry], exploreLosses: [(at: Timestamp, loss: Double)], before moment: Timestamp? = nil
     ) -> BudgetState {
         let end = moment ?? Timestamp(microseconds: .max)
-        let entries = ledger.filter { $0.at < end }
+        // Entries that cannot count (``LedgerEntry/defect``) are left out, as the exporter leaves them out.
+        let entries = ledger.filter { $0.at < end && $0.defect == nil }
         let periodStart =
             entries.filter { $0.kind == LedgerEntry.Kind.reset.rawValue }.map(\.at).max()
             ?? Timestamp(microseconds: .min)

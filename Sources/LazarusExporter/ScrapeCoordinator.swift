@@ -47,10 +47,9 @@ actor ScrapeCoordinator {
         return worker.snapshot()
     }
 
-    /// A refresh in the background, for the periodic timer; concurrent with scrapes, still only one.
-    func refreshInBackground() async {
-        await currentRefresh().value
-    }
+    /// Starts a refresh in the background (for the periodic timer), or joins the one in flight, without
+    /// waiting for it; concurrent with scrapes, still only one.
+    func backgroundRefresh() -> Task<Void, Never> { currentRefresh() }
 
     private func currentRefresh() -> Task<Void, Never> {
         if let inFlight { return inFlight }

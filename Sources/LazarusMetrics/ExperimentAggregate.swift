@@ -165,15 +165,9 @@ public struct ExperimentAggregate: Sendable {
     public mutating func setLedger(_ entries: [LedgerEntry]) {
         invalid = invalid.filter { !$0.key.hasPrefix("lazarus_budget_ledger|") }
         ledger = entries.filter { entry in
-            guard LedgerEntry.Kind(rawValue: entry.kind) != nil else {
-                countInvalid("lazarus_budget_ledger", "unknown_kind")
-                return false
-            }
-            guard entry.amount.isFinite, entry.amount >= 0 else {
-                countInvalid("lazarus_budget_ledger", "negative_amount")
-                return false
-            }
-            return true
+            guard let defect = entry.defect else { return true }
+            countInvalid("lazarus_budget_ledger", defect)
+            return false
         }.sorted { ($0.at, $0.id ?? 0) < ($1.at, $1.id ?? 0) }
     }
 

@@ -11,14 +11,15 @@ extension LedgerEntry {
         }
 
         /// The entry of this row.
-        /// - Throws: ``StoreError`` `corruptData` when its time or amount cannot be read: the budget cannot be
-        ///   known without every entry.
+        /// - Throws: ``StoreError`` `corruptData` when its time cannot be read or its amount is NULL: the
+        ///   budget cannot be known without every entry. An amount that is no number reads as NaN.
         func decode(_ row: some SQLRow) throws -> LedgerEntry {
             guard let time = try row.time(at) else {
                 throw StoreError(.corruptData, "\(Schema.ledger.name) has a time that is not an instant")
             }
-            guard let dollars = try row.real(amount), !dollars.isNaN else {
-                throw StoreError(.corruptData, "\(Schema.ledger.name) has an amount this reader cannot decode")
+            // NaN (also text on SQLite) is kept: `LedgerEntry.defect` counts it as an invalid row.
+            guard let dollars = try row.real(amount) else {
+                throw StoreError(.corruptData, "\(Schema.ledger.name) has an amount that is NULL")
             }
             return LedgerEntry(
                 id: try row.integer(id), at: time, rawKind: try row.text(kind) ?? "", amount: dollars,
@@ -26,11 +27,6 @@ extension LedgerEntry {
         }
     }
 
-    /// Writes this entry's values in ``Schema/ledger``'s written-column order (the store assigns the id).
-    func encode(into encoder: inout some SQLRowEncoder) throws {
-        try encoder.time(at)
-        try encoder.text(kind)
-        try encoder.real(amount)
-        try encoder.text(note)
-    }
+    /// This entry's values in ``Schema/ledger``'s written-column order (the store assigns the id).
+    var values: [SQLValue] { [.time(at), .text(kind), .real(amount), .text(note)] }
 }

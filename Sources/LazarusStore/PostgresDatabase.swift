@@ -92,6 +92,7 @@ final class PostgresCopyRow: SQLRow {
     /// Reads the next row's fields from `reader`; `false` at the trailer.
     func load(_ reader: inout PostgresBinaryCopyReader) throws -> Bool {
         guard let count = try reader.beginRow() else { return false }
+        guard count >= 0 else { throw Self.malformed() }
         fields.removeAll(keepingCapacity: true)
         for _ in 0..<count { fields.append(try reader.field()) }
         return true
@@ -119,6 +120,8 @@ final class PostgresCopyRow: SQLRow {
         let (unix, overflow) = raw.addingReportingOverflow(PostgresBinaryCopyWriter.postgresEpochOffset)
         return overflow ? nil : Timestamp(microseconds: unix)
     }
+
+    func isNull(_ column: Int) throws -> Bool { try field(column) == nil }
 
     private func field(_ column: Int, width: Int? = nil) throws -> UnsafeRawBufferPointer? {
         guard column < fields.count else { throw Self.malformed() }

@@ -113,6 +113,8 @@ enum SQLDialect: Sendable {
             let perDay = Timestamp.microsecondsPerDay
             let start = Timestamp(microseconds: days.lowerBound * perDay)
             let end = Timestamp(microseconds: days.upperBound * perDay)
+            // A window ending after 9999-12-31 has no upper bound: year 10000 has no ISO 8601 literal here.
+            guard end.isPlausible else { return "(decided_at >= \(literal(start)))" }
             return "(decided_at >= \(literal(start)) AND decided_at < \(literal(end)))"
         case .sqlite:
             return "(\(day("decided_at")) >= \(days.lowerBound) AND \(day("decided_at")) < \(days.upperBound))"
@@ -167,7 +169,7 @@ enum SQLDialect: Sendable {
         case .sqlite:
             return """
                 SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m, pragma_table_info(m.name) p
-                WHERE m.type = 'table' AND m.name IN (\(names))
+                WHERE m.type IN ('table', 'view') AND m.name IN (\(names))
                 """
         }
     }

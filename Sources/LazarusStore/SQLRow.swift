@@ -16,6 +16,8 @@ protocol SQLRow: AnyObject {
     func boolean(_ column: Int) throws -> Bool?
     /// An instant; `nil` for NULL, a value that is no time, or an infinite one.
     func time(_ column: Int) throws -> Timestamp?
+    /// Whether the value is NULL (rather than of the wrong kind).
+    func isNull(_ column: Int) throws -> Bool
 }
 
 /// Writes one row's values, in the order of the table's written columns (``Schema/Table/writtenColumns``).
@@ -28,6 +30,17 @@ protocol SQLRowEncoder {
 }
 
 extension SQLRow {
-    /// A count or sequence the database computed; 0 for NULL.
+    /// A count the database computed; 0 for NULL.
     func count(_ column: Int) throws -> Int { Int(try integer(column) ?? 0) }
+
+    /// An `ingest_seq`: `nil` for NULL (a row another program wrote without one, numbered later by the
+    /// SQLite trigger); any other value that is not a whole number stops the read, because a watermark
+    /// built on it would skip or repeat rows.
+    func sequence(_ column: Int) throws -> Int64? {
+        if let value = try integer(column) { return value }
+        guard try isNull(column) else {
+            throw StoreError(.corruptData, "an ingest_seq is not a whole number; fix the row or renumber the table")
+        }
+        return nil
+    }
 }

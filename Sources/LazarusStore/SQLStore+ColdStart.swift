@@ -57,7 +57,7 @@ extension SQLStore {
     private func sequences(_ table: String, recent: Int64) throws -> ColdStartSnapshot.Sequences {
         var range = SelectList()
         range.add("top", .bigint, "max(ingest_seq)")
-        guard let top = try first(range, "FROM \(table)", { try $0.integer(0) }) ?? nil else {
+        guard let top = try first(range, "FROM \(table)", { try $0.sequence(0) }) ?? nil else {
             return .init(floor: 0, recent: [])
         }
         // `recent` below the top, never at the lowest visible value: one below it may belong to a transaction
@@ -69,7 +69,7 @@ extension SQLStore {
         values.add("ingest_seq", .bigint)
         var recentValues: [Int64] = []
         try query(values, "FROM \(table) WHERE ingest_seq > \(floor)") { row in
-            recentValues.append(try row.integer(0) ?? 0)
+            if let value = try row.sequence(0) { recentValues.append(value) }
         }
         return .init(floor: floor, recent: recentValues)
     }

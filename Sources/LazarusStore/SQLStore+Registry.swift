@@ -6,8 +6,16 @@ extension SQLStore {
     }
 
     /// Inserts ledger entries inside the caller's write transaction.
+    ///
+    /// Statement by statement with parameters, not the bulk path: the table is small, and a lender's own ledger
+    /// table (with, say, a `numeric` amount) takes text parameters where binary COPY needs exact types.
     func writeLedger(_ entries: [LedgerEntry]) throws {
-        _ = try database.bulkInsert(into: Schema.ledger, entries) { entry, encoder in try entry.encode(into: &encoder) }
+        let columns = Schema.ledger.writtenColumns.map(\.name).joined(separator: ", ")
+        for entry in entries {
+            let values = entry.values
+            try database.execute(
+                "INSERT INTO \(Schema.ledger.name) (\(columns)) VALUES (\(dialect.placeholders(values)))", values)
+        }
     }
 
     func ledger(afterID: Int64?) throws -> [LedgerEntry] {

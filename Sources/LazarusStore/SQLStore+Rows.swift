@@ -40,7 +40,7 @@ extension SQLStore {
         var result = StreamResult(rows: 0, lastSequence: nil)
         try self.query(select, "FROM \(Schema.decisions.name)\(filter)") { row in
             guard let decision = try decoder.decode(row) else { throw Self.nullKey() }
-            let seq = try row.integer(sequence)
+            let seq = try row.sequence(sequence)
             try body(decision, seq ?? 0)
             result.record(seq)
         }
@@ -58,7 +58,7 @@ extension SQLStore {
         let filter = query.sql(timeColumn: "observed_at", timestamp: dialect.literal)
         var result = StreamResult(rows: 0, lastSequence: nil)
         try self.query(select, "FROM \(Schema.outcomes.name)\(filter)") { row in
-            let seq = try row.integer(sequence)
+            let seq = try row.sequence(sequence)
             try body(try decoder.decode(row), seq ?? 0)
             result.record(seq)
         }
@@ -89,7 +89,7 @@ extension SQLStore {
             FROM \(Schema.outcomes.name) o LEFT JOIN \(Schema.decisions.name) d ON d.application_id = o.application_id
             """
         try self.query(select, from + filter) { row in
-            let seq = try row.integer(sequence)
+            let seq = try row.sequence(sequence)
             try body(try outcomes.decode(row), try decisions.decode(row), seq ?? 0)
             result.record(seq)
         }

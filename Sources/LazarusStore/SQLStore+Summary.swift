@@ -53,8 +53,11 @@ extension SQLStore {
             let rest = "FROM \(Schema.decisions.name) WHERE \(plausible) ORDER BY decided_at \(order) LIMIT 1"
             return try first(select, rest) { try $0.time(0) } ?? nil
         }
-        guard let low = try end("ASC"), let high = try end("DESC") else { return nil }
-        return low...high
+        // Both ends from one snapshot: a replace committing between them could otherwise invert the range.
+        return try readSnapshot {
+            guard let low = try end("ASC"), let high = try end("DESC"), low <= high else { return nil }
+            return low...high
+        }
     }
 
     /// Rows of a table, and the range of its plausible times: text that is no time and `infinity` have no

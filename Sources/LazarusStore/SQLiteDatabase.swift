@@ -87,6 +87,7 @@ final class SQLiteRow: SQLRow {
     func integer(_ column: Int) -> Int64? { statement.rowInt64(Int32(column)) }
     func boolean(_ column: Int) -> Bool? { statement.rowInt64(Int32(column)).map { $0 != 0 } }
     func time(_ column: Int) -> Timestamp? { statement.time(Int32(column)) }
+    func isNull(_ column: Int) -> Bool { statement.isNull(Int32(column)) }
 }
 
 /// Binds one row's values to a prepared insert, in column order.

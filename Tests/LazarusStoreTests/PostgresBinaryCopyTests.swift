@@ -71,4 +71,15 @@ struct PostgresBinaryCopyTests {
             try PostgresBinaryCopyWriter.int4(Int(Int32.max) + 1, column: "age", into: &buffer)
         }
     }
+
+    @Test("a negative field count is an error, not a crash")
+    func negativeFieldCount() {
+        let bytes: [UInt8] = [0xFF, 0xFE]
+        #expect(throws: StoreError.self) {
+            try bytes.withUnsafeBytes { raw in
+                var reader = PostgresBinaryCopyReader(raw)
+                _ = try PostgresCopyRow().load(&reader)
+            }
+        }
+    }
 }
