@@ -36,9 +36,10 @@ public struct LedgerEntry: Hashable, Sendable {
 
 extension LedgerEntry {
     /// Why this entry cannot count toward the budget (the `reason` of `lazarus_invalid_rows`), `nil` when it
-    /// can: an unknown kind, or an amount that is negative or not finite. The one rule for the exporter and
-    /// the report's budget replay.
+    /// can: a time that is no plausible instant, an unknown kind, or an amount that is negative or not finite.
+    /// The one rule for the exporter and the report's budget replay.
     public var defect: String? {
+        guard at.isPlausible else { return "bad_timestamp" }
         guard Kind(rawValue: kind) != nil else { return "unknown_kind" }
         guard amount.isFinite, amount >= 0 else { return "negative_amount" }
         return nil

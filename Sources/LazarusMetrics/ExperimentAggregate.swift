@@ -34,6 +34,7 @@ public struct ExperimentAggregate: Sendable {
             ("lazarus_outcomes", "negative_amount"), ("lazarus_outcomes", "null_field"),
             ("lazarus_outcomes", "bad_timestamp"),
             ("lazarus_budget_ledger", "unknown_kind"), ("lazarus_budget_ledger", "negative_amount"),
+            ("lazarus_budget_ledger", "bad_timestamp"), ("lazarus_models", "bad_timestamp"),
         ]
 
     var decisionCounts: [String: Double] = [:]  // "variant|decision|reason"
@@ -173,6 +174,13 @@ public struct ExperimentAggregate: Sendable {
 
     /// Replaces the model registry (a small table, read whole).
     public mutating func setModels(_ records: [ModelRecord]) {
-        models = records.filter { $0.status == "shadow" || $0.status == "active" }
+        invalid = invalid.filter { !$0.key.hasPrefix("lazarus_models|") }
+        models = records.filter { record in
+            guard record.createdAt.isPlausible else {
+                countInvalid("lazarus_models", "bad_timestamp")
+                return false
+            }
+            return record.status == "shadow" || record.status == "active"
+        }
     }
 }

@@ -10,20 +10,13 @@ extension LedgerEntry {
             (amount, note) = (select.position("amount"), select.position("note"))
         }
 
-        /// The entry of this row.
-        /// - Throws: ``StoreError`` `corruptData` when its time cannot be read or its amount is NULL: the
-        ///   budget cannot be known without every entry. An amount that is no number reads as NaN.
+        /// The entry of this row. A time that cannot be read is ``Timestamp/unreadable`` and an amount that is
+        /// no number NaN: one bad row written by another program is counted (``LedgerEntry/defect``), not a
+        /// read that fails and stops every refresh and report.
         func decode(_ row: some SQLRow) throws -> LedgerEntry {
-            guard let time = try row.time(at) else {
-                throw StoreError(.corruptData, "\(Schema.ledger.name) has a time that is not an instant")
-            }
-            // NaN (also text on SQLite) is kept: `LedgerEntry.defect` counts it as an invalid row.
-            guard let dollars = try row.real(amount) else {
-                throw StoreError(.corruptData, "\(Schema.ledger.name) has an amount that is NULL")
-            }
-            return LedgerEntry(
-                id: try row.integer(id), at: time, rawKind: try row.text(kind) ?? "", amount: dollars,
-                note: try row.text(note))
+            LedgerEntry(
+                id: try row.integer(id), at: try row.time(at) ?? .unreadable, rawKind: try row.text(kind) ?? "",
+                amount: try row.real(amount) ?? .nan, note: try row.text(note))
         }
     }
 

@@ -11,14 +11,12 @@ extension ModelRecord {
             (status, spec, metrics) = (at("status"), at("spec"), at("metrics"))
         }
 
-        /// The model of this row.
-        /// - Throws: ``StoreError`` `corruptData` when its creation time cannot be read.
+        /// The model of this row; a creation time that cannot be read is ``Timestamp/unreadable``, for the
+        /// exporter to count the row as invalid rather than fail on it (even on a retired model).
         func decode(_ row: some SQLRow) throws -> ModelRecord {
-            guard let created = try row.time(createdAt) else {
-                throw StoreError(.corruptData, "\(Schema.models.name) has a time that is not an instant")
-            }
-            return ModelRecord(
-                version: try row.text(version) ?? "", kind: try row.text(kind) ?? "", createdAt: created,
+            ModelRecord(
+                version: try row.text(version) ?? "", kind: try row.text(kind) ?? "",
+                createdAt: try row.time(createdAt) ?? .unreadable,
                 status: try row.text(status) ?? "", spec: try row.text(spec) ?? "{}",
                 metrics: try row.text(metrics) ?? "{}")
         }

@@ -53,4 +53,24 @@ struct StoreOddRowsTests {
         #expect(snapshot.decisionGroups.reduce(0) { $0 + $1.count } == 3)
         #expect(snapshot.sample.contains { $0.day == rows[2].decidedAt.utcDay })
     }
+
+    @Test(
+        "a ledger or registry time that is no instant is read as unreadable, not a failed read",
+        arguments: Backend.available)
+    func unreadableTimes(backend: Backend) throws {
+        let scratch = try ScratchStore(backend, migrated: true)
+        // On PostgreSQL the column is a timestamptz: `infinity` is the value that is no instant.
+        let odd = backend == .postgres ? "'infinity'" : "'yesterday'"
+        try scratch.raw("INSERT INTO lazarus_budget_ledger (at, kind, amount) VALUES (\(odd), 'grant', 10)")
+        let json = backend == .postgres ? "'{}'::jsonb" : "'{}'"
+        try scratch.raw(
+            """
+            INSERT INTO lazarus_models (version, kind, created_at, status, spec, metrics)
+            VALUES ('old', 'v1', \(odd), 'retired', \(json), \(json))
+            """)
+        let ledger = try scratch.store.ledger()
+        #expect(ledger.map(\.at) == [.unreadable])
+        #expect(ledger.first?.defect == "bad_timestamp")
+        #expect(try scratch.store.models().map(\.createdAt) == [.unreadable])
+    }
 }

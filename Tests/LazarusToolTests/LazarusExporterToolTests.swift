@@ -9,6 +9,31 @@ import Testing
 struct LazarusExporterToolTests {
     let exporter = Tool(name: "lazarus-exporter")
 
+    @Test("one ledger or registry row with a time that is no time is counted, and the exporter stays up")
+    func badSmallTableRows() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.store()
+        #expect(
+            try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "3000", "--days", "8"]).status == 0)
+        let file = String(store.dropFirst("sqlite:".count))
+        let sql = """
+            INSERT INTO lazarus_budget_ledger (at, kind, amount) VALUES ('yesterday', 'grant', 10);
+            INSERT INTO lazarus_budget_ledger (at, kind, amount) VALUES ('2026-09-25T00:00:00.000000Z', 'grant', 'ten');
+            INSERT INTO lazarus_models (version, kind, created_at, status, spec, metrics)
+                VALUES ('old', 'v1', 'soon', 'retired', '{}', '{}');
+            """
+        #expect(try Tool(name: "/usr/bin/sqlite3").runAbsolute([file, sql]).status == 0)
+        let result = try exporter.run(["--once", "--store", store])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("lazarus_up 1"))
+        #expect(
+            result.stdout.contains("lazarus_invalid_rows{table=\"lazarus_budget_ledger\",reason=\"bad_timestamp\"} 1"))
+        #expect(
+            result.stdout.contains("lazarus_invalid_rows{table=\"lazarus_budget_ledger\",reason=\"negative_amount\"} 1")
+        )
+        #expect(result.stdout.contains("lazarus_invalid_rows{table=\"lazarus_models\",reason=\"bad_timestamp\"} 1"))
+    }
+
     @Test(
         "prints an exposition that promtool accepts",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")))
