@@ -17,12 +17,18 @@ public enum DecisionDefect: String, Sendable, CaseIterable {
     case scoreOutOfRange = "score_out_of_range"
     /// The loan amount is negative.
     case negativeAmount = "negative_amount"
+    /// The loan amount is beyond any plausible loan (``DecisionRow/maximumAmount``).
+    case implausibleAmount = "implausible_amount"
 }
 
 extension DecisionRow {
     /// The smallest positive propensity taken as logged: below it the weight 1/p exceeds 10⁹, which no
     /// epsilon-greedy policy logs, and its square overflows sums (and PostgreSQL's float8) long before p = 0.
     public static let minimumPropensity = 1e-9
+
+    /// The largest loan amount or loss taken as logged, in dollars: beyond any consumer loan, and small
+    /// enough that no sum of a table's amounts can overflow (two losses of 10³⁰⁸ made a counter +Inf).
+    public static let maximumAmount = 1e9
 
     /// The first rule of the contract this row breaks, or `nil` for a valid row. Every reader of the
     /// decisions table (the exporter, the report) validates through here.
@@ -37,6 +43,19 @@ extension DecisionRow {
         else { return .propensityOutOfRange }
         guard (0...1).contains(score) else { return .scoreOutOfRange }
         guard (loanAmount ?? 0) >= 0 else { return .negativeAmount }
+        guard (loanAmount ?? 0) <= Self.maximumAmount else { return .implausibleAmount }
+        return nil
+    }
+}
+
+extension OutcomeRow {
+    /// Why this outcome's loss cannot be counted (a `reason` of `lazarus_invalid_rows`), `nil` when it can:
+    /// negative or not finite (`negative_amount`), or beyond ``DecisionRow/maximumAmount``
+    /// (`implausible_amount`). A missing loss is 0. The one rule for the exporter and the report.
+    public var lossDefect: String? {
+        let loss = lossAmount ?? 0
+        guard loss.isFinite, loss >= 0 else { return "negative_amount" }
+        guard loss <= DecisionRow.maximumAmount else { return "implausible_amount" }
         return nil
     }
 }

@@ -31,7 +31,8 @@ public struct ExperimentAggregate: Sendable {
     static let invalidReasons: [(String, String)] =
         DecisionDefect.allCases.map { ("lazarus_decisions", $0.rawValue) } + [
             ("lazarus_outcomes", "unknown_application"), ("lazarus_outcomes", "rejected_application"),
-            ("lazarus_outcomes", "negative_amount"), ("lazarus_outcomes", "null_field"),
+            ("lazarus_outcomes", "negative_amount"), ("lazarus_outcomes", "implausible_amount"),
+            ("lazarus_outcomes", "null_field"),
             ("lazarus_outcomes", "bad_timestamp"),
             ("lazarus_budget_ledger", "unknown_kind"), ("lazarus_budget_ledger", "negative_amount"),
             ("lazarus_budget_ledger", "bad_timestamp"), ("lazarus_models", "bad_timestamp"),
@@ -132,8 +133,8 @@ public struct ExperimentAggregate: Sendable {
         let table = "lazarus_outcomes"
         guard let defaulted = row.defaulted else { return countInvalid(table, "null_field") }
         guard row.observedAt.isPlausible else { return countInvalid(table, "bad_timestamp") }
+        if let defect = row.lossDefect { return countInvalid(table, defect) }
         let loss = row.lossAmount ?? 0
-        guard loss.isFinite, loss >= 0 else { return countInvalid(table, "negative_amount") }
         // Perhaps its decision commits later: held, and counted as unknown until it comes.
         guard let decision else { return orphans[row.applicationID] = row }
         guard decision.defect == nil else { return countInvalid(table, "unknown_application") }

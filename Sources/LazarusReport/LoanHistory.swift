@@ -86,7 +86,7 @@ public struct LoanHistory: Sendable {
             guard let i = decisions.index[outcome.applicationID] else { continue }
             // An unreadable time reads as the earliest instant: it must be skipped, not taken as observed.
             guard outcome.observedAt.isPlausible, loans[i].approved, let defaulted = outcome.defaulted,
-                loans[i].observedAt == nil, (outcome.lossAmount ?? 0) >= 0, (outcome.lossAmount ?? 0).isFinite
+                loans[i].observedAt == nil, outcome.lossDefect == nil
             else {
                 skipped += 1
                 continue

@@ -15,7 +15,8 @@ struct ColdStartQueries {
             AND \(d)propensity >= 0 AND \(d)propensity <= 1 AND \(d)score >= 0 AND \(d)score <= 1
             AND (\(d)propensity = 0 OR \(d)propensity >= \(DecisionRow.minimumPropensity))
             AND NOT (\(d)approved = \(yes) AND \(d)propensity = 0)
-            AND (\(d)loan_amount IS NULL OR (\(d)loan_amount >= 0 AND \(dialect.finite("\(d)loan_amount")))))
+            AND (\(d)loan_amount IS NULL OR (\(d)loan_amount >= 0 AND \(d)loan_amount <= \(DecisionRow.maximumAmount)
+                AND \(dialect.finite("\(d)loan_amount")))))
             """
     }
 
@@ -24,7 +25,8 @@ struct ColdStartQueries {
         """
         (\(plainDecision("d.")) AND d.approved = \(dialect.yes) AND \(dialect.boolean("o.defaulted"))
         AND \(dialect.plausibleTime("o.observed_at"))
-        AND (o.loss_amount IS NULL OR (o.loss_amount >= 0 AND \(dialect.finite("o.loss_amount")))))
+        AND (o.loss_amount IS NULL OR (o.loss_amount >= 0 AND o.loss_amount <= \(DecisionRow.maximumAmount)
+            AND \(dialect.finite("o.loss_amount")))))
         """
     }
 

@@ -9,6 +9,37 @@ import Testing
 struct LazarusExporterToolTests {
     let exporter = Tool(name: "lazarus-exporter")
 
+    @Test("amounts beyond any plausible loan are invalid rows, and the sums stay finite and served")
+    func implausibleAmounts() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.store()
+        #expect(
+            try Tool(name: "lazarus-sim").run([
+                "--store", store, "--applications", "3000", "--days", "45", "--epsilon", "0.2",
+            ]).status == 0)
+        let file = String(store.dropFirst("sqlite:".count))
+        // Two explore defaults with a loss of 1e308 each: their sum overflowed to +Inf and the sample vanished.
+        let sql = """
+            UPDATE lazarus_outcomes SET loss_amount = 1e308 WHERE application_id IN (
+                SELECT o.application_id FROM lazarus_outcomes o JOIN lazarus_decisions d USING (application_id)
+                WHERE d.variant = 'explore' AND o.defaulted = 1 LIMIT 2);
+            UPDATE lazarus_decisions SET loan_amount = 1e12 WHERE application_id = (
+                SELECT application_id FROM lazarus_decisions WHERE variant = 'exploit' LIMIT 1);
+            """
+        #expect(try Tool(name: "/usr/bin/sqlite3").runAbsolute([file, sql]).status == 0)
+        let result = try exporter.run(["--once", "--store", store])
+        #expect(result.status == 0, "\(result.stderr)")
+        let outcomes = "lazarus_invalid_rows{table=\"lazarus_outcomes\",reason=\"implausible_amount\"}"
+        let decisions = "lazarus_invalid_rows{table=\"lazarus_decisions\",reason=\"implausible_amount\"}"
+        #expect(RunningExporter.value(result.stdout, outcomes) == 2, "\(result.stdout)")
+        #expect(RunningExporter.value(result.stdout, decisions) == 1)
+        let losses = result.stdout.split(separator: "\n").filter {
+            $0.hasPrefix("lazarus_exploration_losses_dollars_total")
+        }
+        #expect(!losses.isEmpty, "the losses counter must still be served")
+        #expect(losses.allSatisfy { Double($0.split(separator: " ").last ?? "")?.isFinite == true })
+    }
+
     @Test("one ledger or registry row with a time that is no time is counted, and the exporter stays up")
     func badSmallTableRows() throws {
         let directory = try TemporaryDirectory()
