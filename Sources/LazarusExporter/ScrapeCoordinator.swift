@@ -15,7 +15,9 @@ extension RefreshWorker: SnapshotRefresher {}
 /// its deadline, which under 20,000 scrapes a second with a 10 s deadline held hundreds of megabytes.
 actor ScrapeCoordinator {
     private struct Waiter {
-        var deadline: ContinuousClock.Instant
+        /// When the ticker answers it without a fresh snapshot; `nil`: only the refresh finishing (or the
+        /// waiting task's cancellation) does.
+        var deadline: ContinuousClock.Instant?
         var continuation: CheckedContinuation<Void, Never>
     }
 
@@ -47,9 +49,27 @@ actor ScrapeCoordinator {
         return worker.snapshot()
     }
 
-    /// Starts a refresh in the background (for the periodic timer), or joins the one in flight, without
-    /// waiting for it; concurrent with scrapes, still only one.
-    func backgroundRefresh() -> Task<Void, Never> { currentRefresh() }
+    /// A refresh in the background, for the periodic timer; concurrent with scrapes, still only one.
+    /// Returns when it finishes, or at once when the calling task is cancelled (a graceful shutdown): the
+    /// refresh blocks on the database and cannot be interrupted, so it is not waited for then.
+    func refreshInBackground() async {
+        _ = currentRefresh()
+        let id = nextWaiter
+        nextWaiter += 1
+        await withTaskCancellationHandler {
+            // As in `scrape`, the body runs on this actor before the cancellation's `release` can.
+            await withCheckedContinuation { continuation in
+                waiters[id] = Waiter(deadline: nil, continuation: continuation)
+            }
+        } onCancel: {
+            Task { await self.release(id) }
+        }
+    }
+
+    /// Answers one waiter now, if it is still waiting.
+    private func release(_ id: Int) {
+        waiters.removeValue(forKey: id)?.continuation.resume()
+    }
 
     private func currentRefresh() -> Task<Void, Never> {
         if let inFlight { return inFlight }
@@ -81,7 +101,7 @@ actor ScrapeCoordinator {
     /// Answers the scrapes whose deadline has passed with the last complete snapshot.
     private func expire() {
         let now = ContinuousClock.now
-        for (id, waiter) in waiters where waiter.deadline <= now {
+        for (id, waiter) in waiters where waiter.deadline.map({ $0 <= now }) ?? false {
             waiters[id] = nil
             waiter.continuation.resume()
         }
