@@ -34,12 +34,6 @@ public struct ApplicantSample: Sendable {
         self.perDay = perDay
     }
 
-    /// The sampling hash of an ingest sequence (``ApplicantSampling/hash(_:)``).
-    public static func hash(_ sequence: Int64) -> Int64 { ApplicantSampling.hash(sequence) }
-
-    /// The UTC day number of a timestamp.
-    public static func day(_ time: Timestamp) -> Int64 { time.utcDay }
-
     /// Notes the day range of every valid decision (eligible or not), which fixes the two windows.
     public mutating func observe(day: Int64) {
         firstDay = min(firstDay ?? day, day)

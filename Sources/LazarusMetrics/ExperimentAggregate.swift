@@ -91,7 +91,7 @@ public struct ExperimentAggregate: Sendable {
         let table = "lazarus_decisions"
         if let defect = row.defect { return countInvalid(table, defect.rawValue) }
         // Only valid decisions fix the PSI windows: one bad row dated 1970 must not empty them.
-        sample.observe(day: ApplicantSample.day(row.decidedAt))
+        sample.observe(day: row.decidedAt.utcDay)
         // Valid rows have every one of these (`defect` checked them).
         let variant = Variant(rawValue: row.variant!)!
         let reason = DecisionReason(rawValue: row.reason!)!
@@ -104,8 +104,8 @@ public struct ExperimentAggregate: Sendable {
             eligible += 1
             if let features = row.features.modelVector {
                 sample.offer(
-                    .init(hash: ApplicantSample.hash(sequence), score: row.score!, features: features),
-                    day: ApplicantSample.day(row.decidedAt))
+                    .init(hash: ApplicantSampling.hash(sequence), score: row.score!, features: features),
+                    day: row.decidedAt.utcDay)
             }
         }
         if variant == .explore { exploreDecisions += 1 }

@@ -9,25 +9,25 @@ extension SQLStore {
             snapshot.outcomeSequences = try sequences(Schema.outcomes.name, recent: recentSequences)
 
             let (decisions, decisionsFrom) = queries.decisionGroups
+            let d = decisions.position
             try query(decisions, decisionsFrom) { row in
-                guard let first = try row.time(decisions.position("first")),
-                    let last = try row.time(decisions.position("last"))
-                else { throw StoreError(.corruptData, "\(Schema.decisions.name) has a time that is not an instant") }
+                guard let first = try row.time(d("first")), let last = try row.time(d("last")) else {
+                    throw StoreError(.corruptData, "\(Schema.decisions.name) has a time that is not an instant")
+                }
                 snapshot.decisionGroups.append(
                     .init(
-                        variant: try row.text(decisions.position("variant")) ?? "",
-                        approved: try row.boolean(decisions.position("approved")) ?? false,
-                        reason: try row.text(decisions.position("reason")) ?? "",
-                        count: try row.count(decisions.position("n")), first: first, last: last))
+                        variant: try row.text(d("variant")) ?? "", approved: try row.boolean(d("approved")) ?? false,
+                        reason: try row.text(d("reason")) ?? "", count: try row.count(d("n")), first: first, last: last)
+                )
             }
             let (outcomes, outcomesFrom) = queries.outcomeGroups
+            let o = outcomes.position
             try query(outcomes, outcomesFrom) { row in
-                func number(_ name: String) throws -> Double { try row.real(outcomes.position(name)) ?? 0 }
+                func number(_ name: String) throws -> Double { try row.real(o(name)) ?? 0 }
                 snapshot.outcomeGroups.append(
                     .init(
-                        variant: try row.text(outcomes.position("variant")) ?? "",
-                        defaulted: try row.boolean(outcomes.position("defaulted")) ?? false,
-                        count: try row.count(outcomes.position("n")), weightSum: try number("weights"),
+                        variant: try row.text(o("variant")) ?? "", defaulted: try row.boolean(o("defaulted")) ?? false,
+                        count: try row.count(o("n")), weightSum: try number("weights"),
                         weightSquares: try number("squares"), weightMax: try number("largest")))
             }
             snapshot.dayRange = ColdStartQueries.dayRange(of: snapshot.decisionGroups)

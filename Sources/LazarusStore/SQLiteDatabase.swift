@@ -97,28 +97,15 @@ struct SQLiteRowEncoder: SQLRowEncoder {
 
     init(statement: SQLiteStatement) { self.statement = statement }
 
-    mutating func text(_ value: String?) {
-        statement.bind(position, value)
-        position += 1
-    }
+    mutating func text(_ value: String?) { statement.bind(next(), value) }
+    mutating func real(_ value: Double?) { statement.bind(next(), value) }
+    mutating func integer(_ value: Int?) { statement.bind(next(), value) }
+    mutating func boolean(_ value: Bool?) { statement.bind(next(), value) }
+    mutating func time(_ value: Timestamp) { statement.bind(next(), value.iso8601) }
 
-    mutating func real(_ value: Double?) {
-        statement.bind(position, value)
-        position += 1
-    }
-
-    mutating func integer(_ value: Int?) {
-        statement.bind(position, value)
-        position += 1
-    }
-
-    mutating func boolean(_ value: Bool?) {
-        statement.bind(position, value)
-        position += 1
-    }
-
-    mutating func time(_ value: Timestamp) {
-        statement.bind(position, value.iso8601)
-        position += 1
+    /// The parameter to bind next.
+    private mutating func next() -> Int32 {
+        defer { position += 1 }
+        return position
     }
 }

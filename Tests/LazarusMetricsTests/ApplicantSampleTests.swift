@@ -8,10 +8,10 @@ import Testing
 struct ApplicantSampleTests {
     @Test("the hash is the documented integer arithmetic, in range, with no overflow at large sequences")
     func hash() {
-        #expect(ApplicantSample.hash(0) == 12_345)
-        #expect(ApplicantSample.hash(1) == 1_103_527_590)
-        #expect(ApplicantSample.hash(2) == (2 * 1_103_515_245 + 12_345) % 2_147_483_648)
-        #expect((0..<2_147_483_648).contains(ApplicantSample.hash(Int64.max)))
+        #expect(ApplicantSampling.hash(0) == 12_345)
+        #expect(ApplicantSampling.hash(1) == 1_103_527_590)
+        #expect(ApplicantSampling.hash(2) == (2 * 1_103_515_245 + 12_345) % 2_147_483_648)
+        #expect((0..<2_147_483_648).contains(ApplicantSampling.hash(Int64.max)))
     }
 
     @Test("the sample keeps each day's smallest hashes whatever the order, and only the two windows")
@@ -21,7 +21,7 @@ struct ApplicantSampleTests {
             for i in Int64(0)..<50 {
                 let sequence = day * 50 + i
                 members.append(
-                    (.init(hash: ApplicantSample.hash(sequence), score: 0.5, features: [Double(i)]), day))
+                    (.init(hash: ApplicantSampling.hash(sequence), score: 0.5, features: [Double(i)]), day))
             }
         }
         var generator = SplitMix64(seed: 3)
