@@ -33,6 +33,9 @@ public struct SimulationSettings: Sendable, Equatable {
     /// ISO week 2026-W47 complete. Fixed, not "today", so equal settings always give identical tables.
     public static let defaultStart = Timestamp(year: 2026, month: 9, day: 24)!
 
+    /// The most applications one run simulates.
+    public static let maximumApplications = 50_000_000
+
     /// Creates settings, checking that they are possible.
     /// - Throws: ``CoreError`` with code `invalidSetting` for zero applications or days, or a negative budget.
     public init(
@@ -43,8 +46,21 @@ public struct SimulationSettings: Sendable, Equatable {
         guard applications > 0 else {
             throw CoreError(.invalidSetting, "the number of applications must be positive, got \(applications)")
         }
+        // A run is held in memory whole, decisions and outcomes: past this it would not fit on a usual host.
+        guard applications <= Self.maximumApplications else {
+            throw CoreError(
+                .invalidSetting,
+                "the number of applications must be at most \(Self.maximumApplications) in one run, got \(applications) (use --append for more)"
+            )
+        }
         guard (1...3650).contains(days) else {
             throw CoreError(.invalidSetting, "the number of days must be between 1 and 3650, got \(days)")
+        }
+        // Every time written must stay a plausible instant (years 1900-9999), or it would print as year 0000.
+        let end = start.adding(microseconds: Int64(days) * Timestamp.microsecondsPerDay)
+        guard start.isPlausible, end.adding(microseconds: -1).isPlausible else {
+            throw CoreError(
+                .invalidSetting, "the run must start and end within the years 1900-9999, got start \(start)")
         }
         guard lossBudget.isFinite, lossBudget >= 0 else {
             throw CoreError(.invalidSetting, "the loss budget must not be negative, got \(lossBudget)")

@@ -15,6 +15,7 @@ public enum StoreURL: Equatable, Sendable, CustomStringConvertible {
     /// - Throws: ``StoreError`` with code `invalidURL` for anything else; the message is redacted.
     public init(parsing text: String) throws {
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            try Self.checkUserInfo(text)
             self = .postgres(uri: text)
             return
         }
@@ -62,23 +63,23 @@ public enum StoreURL: Equatable, Sendable, CustomStringConvertible {
         secretRanges(in: text).flatMap { range -> [String] in
             let written = String(text[range])
             let decoded = written.removingPercentEncoding
-            return decoded.map { $0 == written ? [written] : [written, $0] } ?? [written]
+            let whole = decoded.map { $0 == written ? [written] : [written, $0] } ?? [written]
+            // The pieces too, longest first: libpq may echo a piece of a malformed password as a port or a host.
+            let pieces = written.split(whereSeparator: { "/@:?#&=".contains($0) }).map(String.init)
+            return whole + pieces.filter { !whole.contains($0) }.sorted { $0.count > $1.count }
         }
     }
 
-    /// Where the passwords are, in text order. The user info ends before the first `/` after the scheme,
-    /// as libpq ends it (so a `?` or `#` inside a password does not hide it); redacting up to the last `@`
-    /// there covers at least what libpq takes as the password.
+    /// Where the passwords are, in text order. The user info is taken to end at the last `@` after the
+    /// scheme, wherever a `/`, `?` or `#` falls: libpq ends it earlier (at the first `@` before any `/`) and
+    /// takes what follows as host, port and database, echoing those in its messages, so redacting up to the
+    /// last `@` covers every reading of a malformed URI, at the cost of hiding a host now and then.
     static func secretRanges(in text: String) -> [Range<String.Index>] {
         var ranges: [Range<String.Index>] = []
         var searchFrom = text.startIndex
-        if let schemeEnd = text.range(of: "://") {
-            let authorityEnd = text[schemeEnd.upperBound...].firstIndex(of: "/") ?? text.endIndex
-            let authority = text[schemeEnd.upperBound..<authorityEnd]
-            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
-                ranges.append(text.index(after: colon)..<at)
-                searchFrom = at
-            }
+        if let info = userInfo(in: text), let colon = text[info].firstIndex(of: ":") {
+            ranges.append(text.index(after: colon)..<info.upperBound)
+            searchFrom = info.upperBound
         }
         while let key = text.range(of: "password=", options: .caseInsensitive, range: searchFrom..<text.endIndex) {
             let valueEnd = text[key.upperBound...].firstIndex(where: { "& ".contains($0) }) ?? text.endIndex
@@ -86,5 +87,21 @@ public enum StoreURL: Equatable, Sendable, CustomStringConvertible {
             searchFrom = valueEnd
         }
         return ranges
+    }
+
+    /// From after `://` to the last `@`, or `nil` when there is no `@`.
+    static func userInfo(in text: String) -> Range<String.Index>? {
+        guard let schemeEnd = text.range(of: "://"), let at = text[schemeEnd.upperBound...].lastIndex(of: "@")
+        else { return nil }
+        return schemeEnd.upperBound..<at
+    }
+
+    /// Refuses a user name or password with an unescaped `/` or `@`: libpq would split it elsewhere, take a
+    /// piece of the password as a host, port or database, and print that piece in its errors.
+    static func checkUserInfo(_ text: String) throws {
+        guard let info = userInfo(in: text), text[info].contains(where: { $0 == "/" || $0 == "@" }) else { return }
+        throw StoreError(
+            .invalidURL,
+            "store URL '\(redact(text))' has a '/' or '@' in its user name or password: percent-encode them (%2F, %40)")
     }
 }

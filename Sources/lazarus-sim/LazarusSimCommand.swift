@@ -22,13 +22,13 @@ struct LazarusSimCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var policy: PolicyOptions
 
-    @Option(help: "Number of applications (default: $LAZARUS_APPLICATIONS, else 100000).")
+    @Option(parsing: .unconditional, help: "Number of applications (default: $LAZARUS_APPLICATIONS, else 100000).")
     var applications: Int?
 
-    @Option(help: "Days the applications are spread over (default: $LAZARUS_DAYS, else 60).")
+    @Option(parsing: .unconditional, help: "Days the applications are spread over (default: $LAZARUS_DAYS, else 60).")
     var days: Int?
 
-    @Option(help: "Random seed (default: $LAZARUS_SEED, else 42).")
+    @Option(parsing: .unconditional, help: "Random seed (default: $LAZARUS_SEED, else 42).")
     var seed: UInt64?
 
     @Option(help: "Grant the loss budget once or every day: once|day (default: $LAZARUS_BUDGET_PERIOD, else day).")
@@ -61,10 +61,12 @@ struct LazarusSimCommand: ParsableCommand {
         let environment = Environment.process
         let resolved = try policy.resolve(environment)
         let mode = try writeMode()
-        let target = try store.open(environment)
-        if let truth { try checkTruthPath(truth, store: target.url) }
-        try target.migrate()
+        // Every setting is checked before the store is opened: a refused run leaves no store behind.
         var settings = try simulationSettings(resolved, environment)
+        let url = try store.url(environment)
+        if let truth { try checkTruthPath(truth, store: url) }
+        let target = try openStore(url)
+        try target.migrate()
         if mode == .append { try continueExperiment(in: target, settings: &settings) }
 
         let clock = ContinuousClock()

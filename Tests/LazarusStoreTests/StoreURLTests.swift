@@ -49,7 +49,57 @@ struct StoreURLTests {
 
     @Test("the secrets to scrub from messages are the passwords, as written and percent-decoded")
     func secrets() {
-        #expect(StoreURL.secrets(in: "postgres://bob:p%40ss#1@db/x?password=two") == ["p%40ss#1", "p@ss#1", "two"])
+        #expect(
+            StoreURL.secrets(in: "postgres://bob:p%40ss#1@db/x?password=two") == [
+                "p%40ss#1", "p@ss#1", "p%40ss", "1", "two",
+            ])
         #expect(StoreURL.secrets(in: "postgres://bob@db/x").isEmpty)
+        #expect(StoreURL.secrets(in: "postgres://u:ab/cd@h/x") == ["ab/cd", "ab", "cd"])
+    }
+
+    @Test(
+        "a user name or password with an unescaped '/' or '@' is refused, and never shown",
+        arguments: [
+            "postgresql://u:Sec/retPass77@127.0.0.1:5432/db", "postgres://u:Sec@ret@h/db", "postgres://a/b@h/db",
+        ])
+    func refusesUnescapedDelimiters(uri: String) {
+        let error = #expect(throws: StoreError.self) { try StoreURL(parsing: uri) }
+        #expect(error?.code == .invalidURL)
+        #expect(error?.message.contains("%2F") == true)
+        for piece in ["Sec", "retPass77", "ret@h"] { #expect(error?.message.contains(piece) == false) }
+    }
+
+    /// Passwords drawn from every character a user might type, each written into a URI as is.
+    @Test("no generated password, however the URI is malformed, survives redaction", arguments: 0..<200)
+    func generatedPasswords(seed: Int) throws {
+        var generator = SplitMix(seed: UInt64(seed))
+        let alphabet = Array("abcXYZ0189/@:?#&=%+ !$'()*,;[]~")
+        let password = String(
+            (0..<(4 + Int(generator.next() % 12))).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+        )
+        for uri in [
+            "postgresql://user:\(password)@127.0.0.1:5432/db", "postgres://user:\(password)@db?sslmode=disable",
+        ] {
+            let shown = StoreURL.redact(uri)
+            #expect(!shown.contains(password), "\(shown)")
+            do {
+                _ = try StoreURL(parsing: uri)
+            } catch let error as StoreError {
+                #expect(!error.message.contains(password), "\(error.message)")
+            }
+        }
+    }
+}
+
+/// A small deterministic generator for the property tests (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -22,6 +22,10 @@ struct LazarusSimToolTests {
             (["--start", "2026-13-01"], "--start must be a date"),
             (["--no-such-flag"], "Unknown option"),
             (["--truth", "/nonexistent-dir/truth.csv"], "cannot write the truth file"),
+            (["--start", "2026-02-30"], "--start must be a date"),
+            (["--start", "9999-12-30"], "within the years 1900-9999"),
+            (["--applications", "-5"], "number of applications must be positive"),
+            (["--applications", "10000000000"], "must be at most 50000000"),
         ])
     func badInput(arguments: [String], message: String) throws {
         let directory = try TemporaryDirectory()
@@ -31,6 +35,7 @@ struct LazarusSimToolTests {
         #expect(result.stderr.contains(message))
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
         #expect(result.stdout.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).isEmpty)
     }
 
     @Test("--truth writes every applicant's potential outcome beside the store, and refuses the store itself")
@@ -75,6 +80,8 @@ struct LazarusSimToolTests {
         arguments: [
             (["--store", "mysql://root:Pa55word@db/x"], [String: String](), "scheme 'mysql' is not supported"),
             (["--store", "postgresql://lazarus:Pa55word@127.0.0.1:1/x"], [:], "cannot connect to PostgreSQL"),
+            (["--store", "postgresql://u:Sec/Pa55word@127.0.0.1:5432/db"], [:], "percent-encode them"),
+            (["--store", "postgres://u:Pa55word@x@127.0.0.1:1/db"], [:], "percent-encode them"),
             (["--store", "sqlite:/nonexistent-dir/x.sqlite"], [:], "cannot open SQLite store"),
             ([], ["LAZARUS_EPSILON": "abc", "LAZARUS_STORE": "sqlite:/nonexistent-dir/x"], "LAZARUS_EPSILON='abc'"),
             ([], ["LAZARUS_STORE": "oracle://scott:Pa55word@db"], "scheme 'oracle' is not supported"),
