@@ -1,5 +1,6 @@
 import Foundation
 import LazarusCore
+import LazarusTestSupport
 import Testing
 
 @Suite("V1/V2 training, cross-fitting, gates, scorecard")

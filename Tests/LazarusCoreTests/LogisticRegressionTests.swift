@@ -1,5 +1,6 @@
 import Foundation
 import LazarusCore
+import LazarusTestSupport
 import Testing
 
 @Suite("Logistic regression")
@@ -116,19 +117,6 @@ struct LogisticRegressionTests {
             try LogisticRegression().fit(x, [0, 1, 0, 1], weights: [0, 0, 0, 0])
         }
         #expect(empty?.code == .emptyData)
-    }
-}
-
-/// A deterministic generator for shuffles in tests.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -72,7 +72,7 @@ struct StoreURLTests {
     /// Passwords drawn from every character a user might type, each written into a URI as is.
     @Test("no generated password, however the URI is malformed, survives redaction", arguments: 0..<200)
     func generatedPasswords(seed: Int) throws {
-        var generator = SplitMix(seed: UInt64(seed))
+        var generator = SeededGenerator(seed: UInt64(seed))
         let alphabet = Array("abcXYZ0189/@:?#&=%+ !$'()*,;[]~")
         let password = String(
             (0..<(4 + Int(generator.next() % 12))).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
@@ -88,18 +88,5 @@ struct StoreURLTests {
                 #expect(!error.message.contains(password), "\(error.message)")
             }
         }
-    }
-}
-
-/// A small deterministic generator for the property tests (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
