@@ -130,7 +130,8 @@ let package = Package(
 
         // The fixtures are read from the source tree by path (`Fixture.directory`), not bundled.
         .testTarget(
-            name: "LazarusCoreTests", dependencies: ["LazarusCore", "LazarusTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+            name: "LazarusCoreTests", dependencies: ["LazarusCore", "LazarusTestSupport"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         .testTarget(
             name: "LazarusStoreTests", dependencies: ["LazarusCore", "LazarusStore", "LazarusTestSupport"],
             swiftSettings: strict),

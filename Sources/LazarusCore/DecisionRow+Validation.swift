@@ -8,6 +8,9 @@ public enum DecisionDefect: String, Sendable, CaseIterable {
     case unknownVariant = "unknown_variant"
     /// The reason is not one the policy logs.
     case unknownReason = "unknown_reason"
+    /// The variant or the approval contradicts the reason (``DecisionReason/variant``,
+    /// ``DecisionReason/approves``): an explore row that rejects, an exploit row blocked for compliance.
+    case inconsistentDecision = "inconsistent_decision"
     /// The propensity, the score or the loan amount is NaN or infinite.
     case nonFinite = "non_finite"
     /// The propensity is outside [0, 1], positive but below ``DecisionRow/minimumPropensity``, or an approval
@@ -33,12 +36,13 @@ extension DecisionRow {
     /// The first rule of the contract this row breaks, or `nil` for a valid row. Every reader of the
     /// decisions table (the exporter, the report) validates through here.
     public var defect: DecisionDefect? {
-        guard let variant, approved != nil, let reason, let propensity, let score else { return .nullField }
+        guard let variant, let approved, let reason, let propensity, let score else { return .nullField }
         guard decidedAt.isPlausible else { return .badTimestamp }
         guard Variant(rawValue: variant) != nil else { return .unknownVariant }
-        guard DecisionReason(rawValue: reason) != nil else { return .unknownReason }
+        guard let logged = DecisionReason(rawValue: reason) else { return .unknownReason }
+        guard logged.variant.rawValue == variant, logged.approves == approved else { return .inconsistentDecision }
         guard propensity.isFinite, score.isFinite, (loanAmount ?? 0).isFinite else { return .nonFinite }
-        guard (0...1).contains(propensity), !(approved == true && propensity == 0),
+        guard (0...1).contains(propensity), !(approved && propensity == 0),
             propensity == 0 || propensity >= Self.minimumPropensity
         else { return .propensityOutOfRange }
         guard (0...1).contains(score) else { return .scoreOutOfRange }
@@ -56,6 +60,24 @@ extension OutcomeRow {
         let loss = lossAmount ?? 0
         guard loss.isFinite, loss >= 0 else { return "negative_amount" }
         guard loss <= DecisionRow.maximumAmount else { return "implausible_amount" }
+        return nil
+    }
+}
+
+extension OutcomeRow {
+    /// Why this outcome contradicts its (valid, approved) decision, a `reason` of `lazarus_invalid_rows`,
+    /// `nil` when it does not: observed before the decision (`observed_before_decision`), a repaid loan with
+    /// a loss (`repaid_with_loss`), or a loss larger than the loan (`loss_exceeds_loan`; a loan amount
+    /// missing or 0 reads as not recorded). The one rule for the exporter and the report; the cold start's
+    /// SQL spells the same (`ColdStartQueries.plainOutcome`).
+    /// - Parameters:
+    ///   - decidedAt: when its decision was made.
+    ///   - loanAmount: the decision's loan amount, if recorded.
+    public func contradiction(decidedAt: Timestamp, loanAmount: Double?) -> String? {
+        let loss = lossAmount ?? 0
+        guard observedAt >= decidedAt else { return "observed_before_decision" }
+        guard defaulted == true || loss == 0 else { return "repaid_with_loss" }
+        if let loan = loanAmount, loan > 0, loss > loan { return "loss_exceeds_loan" }
         return nil
     }
 }

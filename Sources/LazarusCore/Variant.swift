@@ -21,3 +21,17 @@ public enum DecisionReason: String, Sendable, CaseIterable {
     /// The model's score failed and no exploration budget was left.
     case budgetExhausted = "BUDGET_EXHAUSTED"
 }
+
+extension DecisionReason {
+    /// The arm that logs this reason: the policy's reasons each belong to one.
+    public var variant: Variant {
+        switch self {
+        case .complianceBlock: .compliance
+        case .explore: .explore
+        case .modelQualified, .modelHighRisk, .budgetExhausted: .exploit
+        }
+    }
+
+    /// Whether a decision with this reason approves: exploration and a passing score do.
+    public var approves: Bool { self == .explore || self == .modelQualified }
+}

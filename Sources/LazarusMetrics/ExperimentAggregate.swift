@@ -23,17 +23,16 @@ public struct ExperimentAggregate: Sendable {
     }
 
     static let features = ApplicantFeatures.modelColumns
-    static let knownDecisions: [(Variant, String, DecisionReason)] = [
-        (.compliance, "reject", .complianceBlock), (.explore, "approve", .explore),
-        (.exploit, "approve", .modelQualified),
-        (.exploit, "reject", .modelHighRisk), (.exploit, "reject", .budgetExhausted),
-    ]
+    static let knownDecisions: [(Variant, String, DecisionReason)] = DecisionReason.allCases.map {
+        ($0.variant, $0.approves ? "approve" : "reject", $0)
+    }
     static let invalidReasons: [(String, String)] =
         DecisionDefect.allCases.map { ("lazarus_decisions", $0.rawValue) } + [
             ("lazarus_outcomes", "unknown_application"), ("lazarus_outcomes", "rejected_application"),
             ("lazarus_outcomes", "negative_amount"), ("lazarus_outcomes", "implausible_amount"),
-            ("lazarus_outcomes", "null_field"),
-            ("lazarus_outcomes", "bad_timestamp"),
+            ("lazarus_outcomes", "null_field"), ("lazarus_outcomes", "bad_timestamp"),
+            ("lazarus_outcomes", "observed_before_decision"), ("lazarus_outcomes", "repaid_with_loss"),
+            ("lazarus_outcomes", "loss_exceeds_loan"),
             ("lazarus_budget_ledger", "unknown_kind"), ("lazarus_budget_ledger", "negative_amount"),
             ("lazarus_budget_ledger", "bad_timestamp"), ("lazarus_models", "bad_timestamp"),
         ]
@@ -139,6 +138,9 @@ public struct ExperimentAggregate: Sendable {
         guard let decision else { return orphans[row.applicationID] = row }
         guard decision.defect == nil else { return countInvalid(table, "unknown_application") }
         guard decision.approved == true else { return countInvalid(table, "rejected_application") }
+        if let contradiction = row.contradiction(decidedAt: decision.decidedAt, loanAmount: decision.loanAmount) {
+            return countInvalid(table, contradiction)
+        }
         let variant = Variant(rawValue: decision.variant!)!
         let score = decision.score!
         let propensity = decision.propensity!

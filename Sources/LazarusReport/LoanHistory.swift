@@ -86,7 +86,8 @@ public struct LoanHistory: Sendable {
             guard let i = decisions.index[outcome.applicationID] else { continue }
             // An unreadable time reads as the earliest instant: it must be skipped, not taken as observed.
             guard outcome.observedAt.isPlausible, loans[i].approved, let defaulted = outcome.defaulted,
-                loans[i].observedAt == nil, outcome.lossDefect == nil
+                loans[i].observedAt == nil, outcome.lossDefect == nil,
+                outcome.contradiction(decidedAt: loans[i].decidedAt, loanAmount: loans[i].loanAmount) == nil
             else {
                 skipped += 1
                 continue

@@ -7,10 +7,13 @@ struct ColdStartQueries {
 
     /// A valid exploit or compliance decision: stricter than `DecisionRow.defect == nil`, never looser.
     func plainDecision(_ d: String) -> String {
-        let reasons = DecisionReason.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        // The reasons of the plain arms, each with the variant and approval it implies (`inconsistent_decision`).
+        let logged = DecisionReason.allCases.filter { $0.variant != .explore }.map { reason in
+            "(\(d)reason = '\(reason.rawValue)' AND \(d)variant = '\(reason.variant.rawValue)' AND \(d)approved = \(reason.approves ? dialect.yes : dialect.no))"
+        }.joined(separator: " OR ")
         let yes = dialect.yes
         return """
-            (\(d)variant IN ('exploit', 'compliance') AND \(dialect.boolean("\(d)approved")) AND \(d)reason IN (\(reasons))
+            (\(dialect.boolean("\(d)approved")) AND (\(logged))
             AND \(dialect.plausibleTime("\(d)decided_at"))
             AND \(d)propensity >= 0 AND \(d)propensity <= 1 AND \(d)score >= 0 AND \(d)score <= 1
             AND (\(d)propensity = 0 OR \(d)propensity >= \(DecisionRow.minimumPropensity))
@@ -20,13 +23,17 @@ struct ColdStartQueries {
             """
     }
 
-    /// A plain outcome: of a plain approved decision, with a known result and a sound loss.
+    /// A plain outcome: of a plain approved decision, with a known result and a sound loss that contradicts
+    /// nothing (`OutcomeRow.contradiction`). Times compare as stored: both are plausible here, so on SQLite
+    /// in the one fixed-width form, whose text order is time order.
     var plainOutcome: String {
         """
         (\(plainDecision("d.")) AND d.approved = \(dialect.yes) AND \(dialect.boolean("o.defaulted"))
-        AND \(dialect.plausibleTime("o.observed_at"))
+        AND \(dialect.plausibleTime("o.observed_at")) AND o.observed_at >= d.decided_at
         AND (o.loss_amount IS NULL OR (o.loss_amount >= 0 AND o.loss_amount <= \(DecisionRow.maximumAmount)
-            AND \(dialect.finite("o.loss_amount")))))
+            AND \(dialect.finite("o.loss_amount"))
+            AND (o.defaulted = \(dialect.yes) OR o.loss_amount = 0)
+            AND (d.loan_amount IS NULL OR d.loan_amount <= 0 OR o.loss_amount <= d.loan_amount))))
         """
     }
 

@@ -21,7 +21,7 @@ struct ExperimentStateStoreTests {
         var outcomes = run.outcomes
         var generator = SplitMix64(seed: seed)
         for index in decisions.indices where generator.next() % 40 == 0 {
-            switch generator.next() % 13 {
+            switch generator.next() % 15 {
             case 0: decisions[index].propensity = nil
             case 1: decisions[index].propensity = 1.5
             case 2: decisions[index].variant = "mystery"
@@ -34,11 +34,19 @@ struct ExperimentStateStoreTests {
             case 9: decisions[index].score = 1.3
             case 10: decisions[index].propensity = 1e-200  // its square underflows: 1/p² would be infinite
             case 11: decisions[index].loanAmount = .infinity
+            case 12: decisions[index].approved?.toggle()  // the approval contradicts the reason
+            case 13: decisions[index].variant = decisions[index].variant == "compliance" ? "exploit" : "compliance"
             default: decisions[index].loanAmount = -1
             }
         }
         for index in outcomes.indices where generator.next() % 60 == 0 {
-            outcomes[index].lossAmount = generator.next() % 2 == 0 ? -3 : .nan
+            switch generator.next() % 5 {
+            case 0: outcomes[index].lossAmount = -3
+            case 1: outcomes[index].lossAmount = .nan
+            case 2: outcomes[index].observedAt = Timestamp(seconds: 0)  // before its decision
+            case 3: (outcomes[index].defaulted, outcomes[index].lossAmount) = (false, 50)  // repaid, with a loss
+            default: (outcomes[index].defaulted, outcomes[index].lossAmount) = (true, 5e8)  // more than the loan
+            }
         }
         // An invalid row far outside the data's days: it must not move the PSI windows.
         var ancient = decisions[0]
@@ -154,12 +162,16 @@ struct ExperimentStateStoreTests {
         #expect(state.heldSequences == 0)
         // The dirty rows are there and counted, so the comparison covered them.
         let text = Exposition.render(incremental)
-        for reason in ["unknown_application", "rejected_application", "null_field"] {
+        for reason in [
+            "unknown_application", "rejected_application", "null_field", "observed_before_decision",
+            "repaid_with_loss", "loss_exceeds_loan",
+        ] {
             #expect(!text.contains(#"lazarus_invalid_rows{table="lazarus_outcomes",reason="\#(reason)"} 0"#))
         }
         #expect(!text.contains(#"reason="propensity_out_of_range"} 0"#))
         #expect(!text.contains(#"reason="score_out_of_range"} 0"#))
         #expect(!text.contains(#"reason="non_finite"} 0"#))
+        #expect(!text.contains(#"reason="inconsistent_decision"} 0"#))
         // Rows another program wrote with times that are no instant, or values of the wrong type, are counted
         // and skipped; they no longer stop every refresh at that row.
         for table in ["lazarus_decisions", "lazarus_outcomes"] {

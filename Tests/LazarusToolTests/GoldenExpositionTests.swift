@@ -24,6 +24,26 @@ struct GoldenExpositionTests {
         }.joined(separator: "\n")
     }
 
+    @Test("the README explains every reason of lazarus_invalid_rows the exporter serves")
+    func invalidReasonsDocumented() throws {
+        let readme = try String(contentsOf: Repository.path("README.md"), encoding: .utf8)
+        let rows = readme.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.contains("`") }
+        let golden = try String(contentsOf: Self.golden, encoding: .utf8)
+        let reasons = golden.split(separator: "\n").filter { $0.hasPrefix("lazarus_invalid_rows{") }
+        #expect(reasons.count > 20)
+        for line in reasons {
+            let reason = line.split(separator: "\"")[3]
+            let table = line.split(separator: "\"")[1].replacingOccurrences(of: "lazarus_", with: "")
+                .replacingOccurrences(of: "budget_", with: "")
+            let documented = rows.contains { row in
+                let cells = row.split(separator: "|")
+                return cells.count >= 2 && cells[1].contains("`\(reason)`")
+                    && (cells[0].contains(table) || cells[0].contains("every table"))
+            }
+            #expect(documented, "\(table) \(reason)")
+        }
+    }
+
     @Test("lazarus-exporter --once on the seed-42 store equals the golden file")
     func onceMatchesGolden() throws {
         let directory = try TemporaryDirectory()
