@@ -40,7 +40,6 @@ extension DecisionRow {
         guard decidedAt.isPlausible else { return .badTimestamp }
         guard Variant(rawValue: variant) != nil else { return .unknownVariant }
         guard let logged = DecisionReason(rawValue: reason) else { return .unknownReason }
-        guard logged.variant.rawValue == variant, logged.approves == approved else { return .inconsistentDecision }
         guard propensity.isFinite, score.isFinite, (loanAmount ?? 0).isFinite else { return .nonFinite }
         guard (0...1).contains(propensity), !(approved && propensity == 0),
             propensity == 0 || propensity >= Self.minimumPropensity
@@ -48,6 +47,8 @@ extension DecisionRow {
         guard (0...1).contains(score) else { return .scoreOutOfRange }
         guard (loanAmount ?? 0) >= 0 else { return .negativeAmount }
         guard (loanAmount ?? 0) <= Self.maximumAmount else { return .implausibleAmount }
+        // Last: a row whose values are unsound is named for them first.
+        guard logged.variant.rawValue == variant, logged.approves == approved else { return .inconsistentDecision }
         return nil
     }
 }

@@ -9,10 +9,14 @@ public struct ReportPeriod: Sendable, Equatable {
     /// The name used in file names: `2026-W47` or `2026-11-01_2026-11-14`.
     public var label: String
 
-    /// Creates a period.
+    /// The last instant a store holds (9999-12-31T23:59:59.999999): a window reaching past it ends there, since
+    /// year 10000 has no four-digit spelling and its first instant was written, and compared, as year 0000.
+    static let lastInstant = Timestamp(microseconds: 253_402_300_799_999_999)
+
+    /// Creates a period; an end past 9999 is taken as ``lastInstant``.
     public init(start: Timestamp, end: Timestamp, label: String) {
         self.start = start
-        self.end = end
+        self.end = min(end, Self.lastInstant)
         self.label = label
     }
 
@@ -20,8 +24,11 @@ public struct ReportPeriod: Sendable, Equatable {
     /// - Throws: ``ReportError`` with code `invalidInput` for anything else.
     public init(isoWeek text: String) throws {
         let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), parts[1].first == "W",
-            parts[1].count == 3, let week = Int(parts[1].dropFirst()), (1...53).contains(week),
+        // Digits only: Int() alone read `+026` as the year 26, and the label became a file name.
+        func digits(_ part: Substring) -> Bool { part.allSatisfy { $0.isASCII && $0.isNumber } }
+        guard parts.count == 2, parts[0].count == 4, digits(parts[0]), let year = Int(parts[0]), parts[1].first == "W",
+            parts[1].count == 3, digits(parts[1].dropFirst()), let week = Int(parts[1].dropFirst()),
+            (1...53).contains(week),
             let january4 = Timestamp(year: year, month: 1, day: 4)
         else { throw ReportError(.invalidInput, "--week must look like 2026-W47, got '\(text)'") }
         // Week 1 is the week with January 4th; weeks start on Monday.

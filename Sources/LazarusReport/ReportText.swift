@@ -15,11 +15,23 @@ struct ReportText {
         guard let source = try? String(contentsOfFile: templatePath, encoding: .utf8) else {
             throw ReportError(.template, "cannot read the report template '\(templatePath)'")
         }
+        // The parser recurses once per open section: thousands deep overflowed the stack (SIGSEGV).
+        let depth = Self.sectionDepth(source)
+        guard depth <= Self.maximumDepth else {
+            throw ReportError(
+                .template,
+                "the report template '\(templatePath)' nests sections \(depth) deep; at most \(Self.maximumDepth)")
+        }
         let template: MustacheTemplate
         do {
             template = try MustacheTemplate(string: source)
+        } catch let error as MustacheTemplate.ParserError {
+            throw ReportError(
+                .template,
+                "the report template '\(templatePath)' is not valid Mustache at line \(error.context.lineNumber): \(Self.describe(error.error))"
+            )
         } catch {
-            throw ReportError(.template, "the report template '\(templatePath)' is not valid Mustache: \(error)")
+            throw ReportError(.template, "the report template '\(templatePath)' is not valid Mustache")
         }
         var sections: [String: [String]] = [:]
         var current = "preamble"
@@ -115,5 +127,38 @@ struct ReportText {
                 .joined(separator: ", ")
         }
         return values
+    }
+
+    /// How deep sections may nest: the shipped template uses 2.
+    static let maximumDepth = 64
+
+    /// The deepest nesting of sections (`{{#`, `{{^`, `{{$`, `{{<` open one, `{{/` closes it), counted on
+    /// the text before parsing.
+    static func sectionDepth(_ source: String) -> Int {
+        var (depth, deepest) = (0, 0)
+        var rest = Substring(source)
+        while let open = rest.range(of: "{{") {
+            rest = rest[open.upperBound...]
+            guard let sigil = rest.first else { break }
+            if "#^$<".contains(sigil) {
+                depth += 1
+                deepest = max(deepest, depth)
+            } else if sigil == "/" {
+                depth = max(depth - 1, 0)
+            }
+        }
+        return deepest
+    }
+
+    /// The parser's error as words, not a debug dump of its context.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? MustacheTemplate.Error else { return "it cannot be parsed" }
+        switch error {
+        case .sectionCloseNameIncorrect: return "a section is closed with another section's name"
+        case .unfinishedName: return "a tag is not closed"
+        case .expectedSectionEnd: return "a section is never closed"
+        default:
+            return "\(error)".replacingOccurrences(of: "([A-Z])", with: " $1", options: .regularExpression).lowercased()
+        }
     }
 }

@@ -24,7 +24,9 @@ struct ReportPeriodTests {
 
     @Test(
         "impossible weeks and dates are refused",
-        arguments: ["2025-W53", "2026-W00", "2026-W54", "2026W47", "26-W47", "2026-47"])
+        arguments: [
+            "2025-W53", "2026-W00", "2026-W54", "2026W47", "26-W47", "2026-47", "+026-W47", "2026-W+7", "-026-W47",
+        ])
     func badWeeks(text: String) {
         #expect(throws: ReportError.self) { try ReportPeriod(isoWeek: text) }
     }
@@ -37,6 +39,14 @@ struct ReportPeriodTests {
         #expect(period.label == "2026-11-01_2026-11-14")
         #expect(throws: ReportError.self) { try ReportPeriod(from: "2026-11-14", to: "2026-11-01") }
         #expect(throws: ReportError.self) { try ReportPeriod(from: "2026-11-01", to: "tomorrow") }
+    }
+
+    @Test("a window up to 9999-12-31 ends at its last instant, never wrapping to year 0000")
+    func lastDay() throws {
+        let period = try ReportPeriod(from: "2026-11-01", to: "9999-12-31")
+        #expect(period.end.iso8601.hasPrefix("9999-12-31T23:59:59.999999"))
+        #expect(period.end > Timestamp(iso8601: "2026-11-02")!)
+        #expect(try ReportPeriod(isoWeek: "9999-W52").end.iso8601.hasPrefix("9999-12-31T23:59:59"))
     }
 
     @Test("the default is the last complete ISO week, or the whole data when shorter")
