@@ -21,8 +21,12 @@ public struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store.
+    /// - Parameters:
+    ///   - environment: the process environment.
+    ///   - creating: whether a missing SQLite file is created; readers pass `false`, so that a mistyped path
+    ///     is an error rather than an empty store left behind.
     /// - Throws: ``StoreError``.
-    public func open(_ environment: Environment = .process) throws -> any Store {
-        try openStore(url(environment))
+    public func open(_ environment: Environment = .process, creating: Bool = false) throws -> any Store {
+        try openStore(url(environment), creating: creating)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LazarusCore
 
 /// The one implementation of ``Store``, over either backend: every query, decoder and transaction rule is
@@ -53,12 +54,20 @@ final class SQLStore<Database: SQLDatabase>: Store {
 }
 
 /// Opens the store a URL names. The connection is made now; the schema is not touched.
-/// - Parameter url: the store URL.
+/// - Parameters:
+///   - url: the store URL.
+///   - creating: whether a missing SQLite file is created (by writers); when `false` it is an error.
 /// - Returns: an open store.
 /// - Throws: ``StoreError`` with code `connectionFailed` when the database cannot be reached or opened.
-public func openStore(_ url: StoreURL) throws -> any Store {
+public func openStore(_ url: StoreURL, creating: Bool = true) throws -> any Store {
     switch url {
-    case .sqlite(let path): return SQLStore(url: url, database: try SQLiteDatabase(path: path))
+    case .sqlite(let path):
+        guard creating || FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(
+                .connectionFailed,
+                "no SQLite store at '\(path)' (check the path; lazarus-sim or lazarus-store migrate creates one)")
+        }
+        return SQLStore(url: url, database: try SQLiteDatabase(path: path))
     case .postgres(let uri): return SQLStore(url: url, database: try PostgresDatabase(uri: uri))
     }
 }

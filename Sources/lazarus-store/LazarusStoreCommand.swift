@@ -22,7 +22,7 @@ struct Migrate: ParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() throws {
-        let store = try options.open()
+        let store = try options.open(creating: true)
         let result = try store.migrate()
         let before = result.from.map { "v\($0)" } ?? "empty"
         print("\(store.url): schema \(before) -> v\(result.to)")
@@ -39,7 +39,7 @@ struct Summary: ParsableCommand {
     var readOnly = false
 
     func run() throws {
-        let store = try options.open()
+        let store = try options.open(creating: !readOnly)
         if !readOnly { try store.migrate() }
         print(SummaryText.render(try store.summary(), url: store.url))
     }

@@ -9,6 +9,21 @@ import Testing
 struct LazarusExporterToolTests {
     let exporter = Tool(name: "lazarus-exporter")
 
+    @Test(
+        "a mistyped SQLite path is one line from the readers, and leaves no empty store behind",
+        arguments: [
+            ("lazarus-exporter", ["--once"]), ("lazarus-report", []), ("lazarus-store", ["summary", "--read-only"]),
+        ])
+    func missingStore(tool: String, arguments: [String]) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("lazarus.sqlte").path
+        let result = try Tool(name: tool).run(arguments + ["--store", "sqlite:\(path)"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("no SQLite store at '\(path)'"), "\(result.stderr)")
+        #expect(result.stderr.filter { $0 == "\n" }.count == 1)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test("amounts beyond any plausible loan are invalid rows, and the sums stay finite and served")
     func implausibleAmounts() throws {
         let directory = try TemporaryDirectory()
@@ -94,7 +109,7 @@ struct LazarusExporterToolTests {
                 ["--store", "sqlite:/tmp/none.sqlite", "--refresh-interval", "0"],
                 "--refresh-interval must be a positive"
             ),
-            (["--once", "--store", "sqlite:/nonexistent-dir/x.sqlite"], "cannot open SQLite store"),
+            (["--once", "--store", "sqlite:/nonexistent-dir/x.sqlite"], "no SQLite store at"),
             (["--store", "sqlite:/tmp/none.sqlite", "--refresh-interval", "1e300"], "at most 86400"),
             (
                 ["--once", "--store", "sqlite:/tmp/none.sqlite", "--default-ltv", "inf"],
