@@ -14,6 +14,6 @@ extension MetricsSource {
                 try store.streamDecisions(RowQuery(afterSequence: after), sequenced: body)
             },
             outcomes: { after, body in try store.streamOutcomeMatches(RowQuery(afterSequence: after), body) },
-            ledger: { try store.ledger() }, models: { try store.models() })
+            ledger: { try store.ledger() }, models: { try store.models() }, rowCounts: { try store.rowCounts() })
     }
 }

@@ -67,7 +67,8 @@ final class RefreshWorker: @unchecked Sendable {
         let started = Date()
         do {
             if store == nil {
-                let opened = try openStore(url)
+                // Never creating: a deleted SQLite store is reported, not replaced by an empty one.
+                let opened = try openStore(url, creating: false)
                 try opened.verifySchema()
                 store = opened
             }

@@ -17,12 +17,20 @@ public struct ExperimentState: Sendable {
     private var outcomeTracker = SequenceTracker()
     private var lastLedger: [LedgerEntry] = []
     private var lastModels: [ModelRecord] = []
+    /// The aggregates before any row, for a rebuild.
+    private let empty: ExperimentAggregate
+    /// Rows read and counted since the cold start, per table, valid or not: with nothing deleted or
+    /// rewritten, each table's row count.
+    private var rowsRead = (decisions: 0, outcomes: 0)
 
     /// What one refresh read.
     public struct Counts: Sendable, Equatable {
         public var decisions = 0
         public var outcomes = 0
         public var coldStart = false
+        /// The cold start was a rebuild: the tables held fewer rows than were counted (rows deleted, or
+        /// rewritten with a new sequence, or another file in the store's place).
+        public var rebuilt = false
     }
 
     /// Creates a state that has read nothing.
@@ -38,6 +46,7 @@ public struct ExperimentState: Sendable {
         aggregate = ExperimentAggregate(
             riskThreshold: riskThreshold, lifetimeValue: lifetimeValue, samplePerDay: samplePerDay,
             performanceWindowDays: performanceWindowDays)
+        empty = aggregate
     }
 
     /// Values held above the sequence floors (bounded by `SequenceTracker.maxHeld`).
@@ -58,7 +67,10 @@ public struct ExperimentState: Sendable {
         var outcomes: [(OutcomeRow, DecisionRow?, Int64)] = []
         var ledger: [LedgerEntry] = []
         var models: [ModelRecord] = []
+        var rowCounts: (decisions: Int, outcomes: Int)?
         try source.snapshot {
+            // First: it also checks the store is still what was opened, before its tables are read.
+            rowCounts = try source.rowCounts()
             try source.decisions(decisionTracker.floor ?? .min) { row, sequence in
                 if decisionTracker.admit(sequence) { decisions.append((row, sequence)) }
             }
@@ -68,6 +80,19 @@ public struct ExperimentState: Sendable {
             ledger = try source.ledger()
             models = try source.models()
         }
+        let read = (decisions: rowsRead.decisions + decisions.count, outcomes: rowsRead.outcomes + outcomes.count)
+        if let rowCounts, rowCounts != read {
+            // Counted rows are gone or were written again: the sums cannot be corrected row by row. Start over.
+            self.aggregate = empty
+            (self.decisionTracker, self.outcomeTracker) = (
+                self.decisionTracker.restarted, self.outcomeTracker.restarted
+            )
+            isStarted = false
+            var counts = try coldStart(from: source)
+            counts.rebuilt = true
+            return counts
+        }
+        rowsRead = read
         if !decisions.isEmpty || !outcomes.isEmpty || ledger != lastLedger || models != lastModels { revision += 1 }
         decisions.forEach { aggregate.ingest($0.0, sequence: $0.1) }
         outcomes.forEach { aggregate.ingest($0.0, decision: $0.1) }
@@ -93,8 +118,10 @@ public struct ExperimentState: Sendable {
         decisionTracker.start(floor: totals.decisionSequences.floor, recent: totals.decisionSequences.recent)
         outcomeTracker.start(floor: totals.outcomeSequences.floor, recent: totals.outcomeSequences.recent)
         isStarted = true
-        return Counts(
+        let counts = Counts(
             decisions: totals.decisionGroups.reduce(totals.otherDecisions.count) { $0 + $1.count },
             outcomes: totals.outcomeGroups.reduce(totals.otherOutcomes.count) { $0 + $1.count }, coldStart: true)
+        rowsRead = (counts.decisions, counts.outcomes)
+        return counts
     }
 }

@@ -14,6 +14,8 @@ public struct MetricsSource {
     public var ledger: () throws -> [LedgerEntry]
     /// The whole model registry.
     public var models: () throws -> [ModelRecord]
+    /// The decisions' and outcomes' row counts, `nil` where the store does not count them each refresh.
+    public var rowCounts: () throws -> (decisions: Int, outcomes: Int)?
 
     /// Creates a source from its reads.
     public init(
@@ -21,8 +23,10 @@ public struct MetricsSource {
         snapshot: @escaping (() throws -> Void) throws -> Void,
         decisions: @escaping (Int64, (DecisionRow, Int64) throws -> Void) throws -> Void,
         outcomes: @escaping (Int64, (OutcomeRow, DecisionRow?, Int64) throws -> Void) throws -> Void,
-        ledger: @escaping () throws -> [LedgerEntry], models: @escaping () throws -> [ModelRecord]
+        ledger: @escaping () throws -> [LedgerEntry], models: @escaping () throws -> [ModelRecord],
+        rowCounts: @escaping () throws -> (decisions: Int, outcomes: Int)? = { nil }
     ) {
+        self.rowCounts = rowCounts
         self.coldStart = coldStart
         self.snapshot = snapshot
         self.decisions = decisions

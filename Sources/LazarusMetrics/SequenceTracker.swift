@@ -89,3 +89,12 @@ public struct SequenceTracker: Sendable {
         settle(now: now)
     }
 }
+
+extension SequenceTracker {
+    /// A tracker with the same settings that has seen nothing, for a rebuild.
+    var restarted: SequenceTracker {
+        var fresh = SequenceTracker()
+        (fresh.gapTimeout, fresh.maxHeld) = (gapTimeout, maxHeld)
+        return fresh
+    }
+}

@@ -31,4 +31,17 @@ protocol SQLDatabase: AnyObject {
     func bulkInsert<Rows: Sequence>(
         into table: Schema.Table, _ rows: Rows, encode: (Rows.Element, inout Encoder) throws -> Void
     ) throws -> Int
+
+    /// Throws when what the connection reads is no longer what its URL names (an SQLite file deleted or
+    /// replaced under it); a server connection has nothing to check.
+    func checkIdentity() throws
+
+    /// Whether counting a table's rows is cheap enough for every refresh (an SQLite file's size; not a
+    /// server's table of hundreds of millions of rows, where the primary keys refuse duplicates anyway).
+    var countsRowsCheaply: Bool { get }
+}
+
+extension SQLDatabase {
+    func checkIdentity() throws {}
+    var countsRowsCheaply: Bool { false }
 }

@@ -45,6 +45,12 @@ final class SQLStore<Database: SQLDatabase>: Store {
         return value
     }
 
+    public func rowCounts() throws -> (decisions: Int, outcomes: Int)? {
+        try database.checkIdentity()
+        guard database.countsRowsCheaply else { return nil }
+        return (try count(Schema.decisions.name), try count(Schema.outcomes.name))
+    }
+
     /// Rows in a table.
     func count(_ table: String) throws -> Int {
         var select = SelectList()

@@ -1,3 +1,4 @@
+import Foundation
 import LazarusCore
 
 /// The embedded backend: one SQLite file in WAL mode, so the exporter can read while the simulator writes.
@@ -10,8 +11,13 @@ final class SQLiteDatabase: SQLDatabase {
 
     /// Opens (creating if needed) the SQLite file at `path`. Its directory must exist.
     /// - Throws: ``StoreError`` with code `connectionFailed` when the file cannot be created or is not a database.
+    /// The file's device and inode when it was opened.
+    private let identity: (UInt64, UInt64)?
+    var countsRowsCheaply: Bool { true }
+
     init(path: String) throws {
         connection = try SQLiteConnection(path: path)
+        identity = Self.identity(of: path)
         // WAL lets readers and one writer work at once; NORMAL sync is durable at each checkpoint and
         // safe against corruption, which is what a store rebuilt from the lender's tables needs.
         // The page cache may grow to 1 GiB (only as used): a bulk write larger than the cache spills
@@ -107,5 +113,26 @@ struct SQLiteRowEncoder: SQLRowEncoder {
     private mutating func next() -> Int32 {
         defer { position += 1 }
         return position
+    }
+}
+
+extension SQLiteDatabase {
+    /// The device and inode of the file at `path`, `nil` when there is none.
+    static func identity(of path: String) -> (UInt64, UInt64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    /// An open SQLite file keeps being read after it is deleted or replaced (by `mv`, `cp` to a new file, a
+    /// restore): the connection would serve the old data as healthy for ever.
+    func checkIdentity() throws {
+        let path = connection.path
+        guard let now = Self.identity(of: path) else {
+            throw StoreError(.connectionFailed, "the SQLite store '\(path)' was deleted since it was opened")
+        }
+        guard let identity, now == identity else {
+            throw StoreError(.connectionFailed, "the SQLite store '\(path)' was replaced since it was opened")
+        }
     }
 }

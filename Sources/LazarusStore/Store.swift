@@ -93,6 +93,12 @@ public protocol Store: AnyObject {
     /// - Throws: ``StoreError``.
     func coldStartSnapshot(samplePerDay: Int, recentSequences: Int64) throws -> ColdStartSnapshot
 
+    /// The rows of the decisions and outcomes tables, for a reader to spot rows deleted or rewritten under
+    /// it (`INSERT OR REPLACE` gives a row a new `ingest_seq`); read in the caller's snapshot. `nil` where
+    /// counting every refresh costs too much (PostgreSQL, whose primary keys refuse duplicates).
+    /// - Throws: ``StoreError`` when the store is no longer what was opened (an SQLite file deleted or replaced).
+    func rowCounts() throws -> (decisions: Int, outcomes: Int)?
+
     /// Runs `body` in one read-only snapshot of the database, so several reads describe one moment.
     /// - Parameter body: the reads.
     /// - Returns: what `body` returns.

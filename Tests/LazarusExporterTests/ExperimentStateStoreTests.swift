@@ -114,6 +114,7 @@ struct ExperimentStateStoreTests {
             try store.insertOutcomes(batch.outcomes)
             let counts = try state.refresh(from: .store(store), now: Double(index))
             #expect(counts.coldStart == (index == 0))
+            #expect(!counts.rebuilt, "rows read must match the tables' counts, or every refresh rebuilds")
         }
         // What another program could write that the store API cannot: SQLite's integer booleans other than
         // 0 and 1, a time with a space for the T; PostgreSQL's NaN.
@@ -261,6 +262,60 @@ struct ExperimentStateStoreTests {
                 abs(actual - expected) <= 1e-9 * max(1, abs(expected)), "\(name) \(labels): \(actual) vs \(expected)")
         }
         #expect(try scratch.number("SELECT count(*) FROM \(join) WHERE d.variant = 'explore'") > 100)
+    }
+
+    @Test(
+        "an outcome rewritten with INSERT OR REPLACE, a deleted row or another file in place is a rebuild, not counted twice"
+    )
+    func rewrittenRows() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("s.sqlite").path
+        let store = try openStore("sqlite:\(path)")
+        try store.migrate()
+        let run = try ExperimentSimulator(
+            settings: SimulationSettings(applications: 3_000, days: 20, seed: 3, policy: PolicySettings())
+        ).run()
+        try store.insertDecisions(run.decisions)
+        try store.insertOutcomes(run.outcomes)
+        var state = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500, samplePerDay: 60)
+        try state.refresh(from: .store(store), now: 0)
+        func fresh() throws -> [MetricFamily] {
+            var cold = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500, samplePerDay: 60)
+            try cold.refresh(from: .store(try openStore("sqlite:\(path)")), now: 0)
+            return cold.aggregate.families(Self.status)
+        }
+        let outcome = run.outcomes[0]
+        try ScratchStore.raw(
+            store,
+            """
+            INSERT OR REPLACE INTO lazarus_outcomes (application_id, observed_at, defaulted, loss_amount)
+            VALUES ('\(outcome.applicationID)', '\(outcome.observedAt.iso8601)', \(outcome.defaulted == true ? 1 : 0), \(outcome.lossAmount ?? 0))
+            """)
+        var counts = try state.refresh(from: .store(store), now: 1)
+        #expect(counts.rebuilt)
+        Self.expectSame(state.aggregate.families(Self.status), try fresh(), "after INSERT OR REPLACE")
+        try ScratchStore.raw(
+            store, "DELETE FROM lazarus_decisions WHERE application_id = '\(run.decisions[1].applicationID)'")
+        counts = try state.refresh(from: .store(store), now: 2)
+        #expect(counts.rebuilt)
+        Self.expectSame(state.aggregate.families(Self.status), try fresh(), "after a DELETE")
+        counts = try state.refresh(from: .store(store), now: 3)
+        #expect(!counts.rebuilt && !counts.coldStart)
+        // Another file moved into the store's place: the open connection still reads the old one, so it says so.
+        let other = directory.url.appendingPathComponent("other.sqlite").path
+        try openStore("sqlite:\(other)").migrate()
+        #expect(rename(other, path) == 0)
+        let replaced = #expect(throws: StoreError.self) { try state.refresh(from: .store(store), now: 4) }
+        #expect(replaced?.message.contains("was replaced") == true)
+        // A store deleted under a running reader.
+        let gone = directory.url.appendingPathComponent("gone.sqlite").path
+        let goneStore = try openStore("sqlite:\(gone)")
+        try goneStore.migrate()
+        var goneState = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500)
+        try goneState.refresh(from: .store(goneStore), now: 0)
+        unlink(gone)
+        let deleted = #expect(throws: StoreError.self) { try goneState.refresh(from: .store(goneStore), now: 1) }
+        #expect(deleted?.message.contains("was deleted") == true, "\(deleted?.message ?? "")")
     }
 
     @Test(
