@@ -28,7 +28,7 @@ public struct ExperimentState: Sendable {
         public var decisions = 0
         public var outcomes = 0
         public var coldStart = false
-        /// The cold start was a rebuild: the tables held fewer rows than were counted (rows deleted, or
+        /// The cold start was a rebuild: the tables held other than the rows counted (rows deleted, or
         /// rewritten with a new sequence, or another file in the store's place).
         public var rebuilt = false
     }
