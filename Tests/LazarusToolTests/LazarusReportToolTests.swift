@@ -180,6 +180,34 @@ struct LazarusReportToolTests {
         #expect(!text.contains("nan"))
     }
 
+    @Test("a loss of 1e17 is left out as implausible: the report renders, leaves no .tmp, and its JSON is finite")
+    func implausibleLoss() throws {
+        let fixture = try Fixture(applications: 8000, days: 60)
+        let file = String(fixture.store.dropFirst("sqlite:".count))
+        // It was a SIGILL converting the loss to an integer, with a .tmp left beside the PDF.
+        let sql = """
+            UPDATE lazarus_outcomes SET loss_amount = 1e17 WHERE application_id IN (
+                SELECT o.application_id FROM lazarus_outcomes o JOIN lazarus_decisions d USING (application_id)
+                WHERE d.variant = 'explore' AND o.defaulted = 1 LIMIT 3);
+            """
+        #expect(try Tool(name: "/usr/bin/sqlite3").runAbsolute([file, sql]).status == 0)
+        let result = try run(fixture, ["--week", "2026-W47"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: fixture.out).sorted()
+        #expect(files == ["shadow-report-2026-W47.json", "shadow-report-2026-W47.pdf"])
+        let json = try String(contentsOfFile: "\(fixture.out)/shadow-report-2026-W47.json", encoding: .utf8)
+        // Every number in it is finite and far below the loss left out (a sum that took it would exceed 1e17).
+        func numbers(_ value: Any) -> [Double] {
+            if let number = value as? NSNumber { return [number.doubleValue] }
+            if let array = value as? [Any] { return array.flatMap(numbers) }
+            if let object = value as? [String: Any] { return object.values.flatMap(numbers) }
+            return []
+        }
+        let all = numbers(try JSONSerialization.jsonObject(with: Data(json.utf8)))
+        #expect(all.count > 50)
+        #expect(all.allSatisfy { $0.isFinite && abs($0) < 1e12 }, "\(all.max() ?? 0)")
+    }
+
     @Test("a window with no decisions gives a short valid report that says so")
     func emptyWindow() throws {
         let fixture = try Fixture(applications: 3000, days: 10)
