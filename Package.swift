@@ -130,10 +130,11 @@ let package = Package(
 
         // The fixtures are read from the source tree by path (`Fixture.directory`), not bundled.
         .testTarget(
-            name: "LazarusCoreTests", dependencies: ["LazarusCore", "LazarusTestSupport"], exclude: ["Fixtures"],
+            name: "LazarusCoreTests", dependencies: ["LazarusCore", "LazarusSimulation"], exclude: ["Fixtures"],
             swiftSettings: strict),
         .testTarget(
-            name: "LazarusStoreTests", dependencies: ["LazarusCore", "LazarusStore", "LazarusTestSupport"],
+            name: "LazarusStoreTests",
+            dependencies: ["LazarusCore", "LazarusStore", "LazarusSimulation", "LazarusTestSupport"],
             swiftSettings: strict),
         .testTarget(name: "LazarusRenderTests", dependencies: ["LazarusRender"], swiftSettings: strict),
         .testTarget(

@@ -9,12 +9,12 @@ final class SQLiteDatabase: SQLDatabase {
     let connection: SQLiteConnection
     var dialect: SQLDialect { .sqlite }
 
-    /// Opens (creating if needed) the SQLite file at `path`. Its directory must exist.
-    /// - Throws: ``StoreError`` with code `connectionFailed` when the file cannot be created or is not a database.
     /// The file's device and inode when it was opened.
     private let identity: (UInt64, UInt64)?
     var countsRowsCheaply: Bool { true }
 
+    /// Opens (creating if needed) the SQLite file at `path`. Its directory must exist.
+    /// - Throws: ``StoreError`` with code `connectionFailed` when the file cannot be created or is not a database.
     init(path: String) throws {
         connection = try SQLiteConnection(path: path)
         identity = Self.identity(of: path)

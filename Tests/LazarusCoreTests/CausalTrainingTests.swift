@@ -1,13 +1,13 @@
 import Foundation
 import LazarusCore
-import LazarusTestSupport
+import LazarusSimulation
 import Testing
 
 @Suite("V1/V2 training, cross-fitting, gates, scorecard")
 struct CausalTrainingTests {
     /// Logged loans: passing applicants (x₁ > 0) always approved, failing ones explored with p = 0.1.
     static func loans(_ n: Int = 4000) throws -> (DesignMatrix, [Double], [Double]) {
-        var rng = SeededGenerator(seed: 11)
+        var rng = SplitMix64(seed: 11)
         var rows: [[Double]] = []
         var labels: [Double] = []
         var propensities: [Double] = []

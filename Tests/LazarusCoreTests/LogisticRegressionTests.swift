@@ -1,6 +1,6 @@
 import Foundation
 import LazarusCore
-import LazarusTestSupport
+import LazarusSimulation
 import Testing
 
 @Suite("Logistic regression")
@@ -69,7 +69,7 @@ struct LogisticRegressionTests {
 
     @Test("permuting rows changes nothing")
     func permutation() throws {
-        var generator = SeededGenerator(seed: 3)
+        var generator = SplitMix64(seed: 3)
         let order = Array(Self.base.x.indices.reversed().shuffled(using: &generator))
         let a = try LogisticRegression().fit(DesignMatrix(names: Self.base.names, rows: Self.base.x), Self.base.y)
         let b = try LogisticRegression().fit(

@@ -1,3 +1,4 @@
+import LazarusSimulation
 import LazarusStore
 import LazarusTestSupport
 import Testing
@@ -72,7 +73,7 @@ struct StoreURLTests {
     /// Passwords drawn from every character a user might type, each written into a URI as is.
     @Test("no generated password, however the URI is malformed, survives redaction", arguments: 0..<200)
     func generatedPasswords(seed: Int) throws {
-        var generator = SeededGenerator(seed: UInt64(seed))
+        var generator = SplitMix64(seed: UInt64(seed))
         let alphabet = Array("abcXYZ0189/@:?#&=%+ !$'()*,;[]~")
         let password = String(
             (0..<(4 + Int(generator.next() % 12))).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
