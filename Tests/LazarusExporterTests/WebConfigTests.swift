@@ -292,21 +292,14 @@ struct BasicAuthTests {
     }
 
     @Test("an unknown user is checked at the configured cost, so its time does not tell the name is unknown")
-    func unknownUserTiming() async {
+    func unknownUserCost() async {
         let verifier = BasicAuthVerifier(users: ["quick": KnownHash.quick])
         #expect(verifier.dummyHash.hasPrefix("$2b$04$"))
         #expect(
             BasicAuthVerifier(users: ["a": KnownHash.quick, "b": KnownHash.scrapeMe]).dummyHash.hasPrefix("$2b$10$"))
-        // Medians of fresh checks (distinct passwords, so none is remembered): a cost-10 dummy took 20 times as long.
-        let clock = ContinuousClock()
-        var known: [Duration] = []
-        var unknown: [Duration] = []
-        for attempt in 0..<9 {
-            known.append(await clock.measure { _ = await verifier.verify(user: "quick", password: "k\(attempt)") })
-            unknown.append(await clock.measure { _ = await verifier.verify(user: "nobody", password: "u\(attempt)") })
-        }
-        let (knownMedian, unknownMedian) = (known.sorted()[4], unknown.sorted()[4])
-        #expect(unknownMedian < knownMedian * 4, "known \(knownMedian), unknown \(unknownMedian)")
+        // The time itself is not asserted (speed is measured in benchmarks, not asserted in tests): under the
+        // full suite the shared thread pool queued one side for a second. The cost equality above is the cause.
+        #expect(!(await verifier.verify(user: "nobody", password: "quick")))
     }
 
     @Test("a verified password is remembered: the second check costs no bcrypt")
