@@ -8,7 +8,9 @@ extension MetricsSource {
     /// - Returns: the source.
     public static func store(_ store: any Store) -> MetricsSource {
         MetricsSource(
-            coldStart: { perDay, recent in try store.coldStartSnapshot(samplePerDay: perDay, recentSequences: recent) },
+            coldStart: { perDay, recent, horizon in
+                try store.coldStartSnapshot(samplePerDay: perDay, recentSequences: recent, horizon: horizon)
+            },
             snapshot: { reads in try store.readSnapshot(reads) },
             decisions: { after, body in
                 try store.streamDecisions(RowQuery(afterSequence: after), sequenced: body)

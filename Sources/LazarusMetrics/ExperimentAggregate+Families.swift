@@ -51,10 +51,12 @@ extension ExperimentAggregate {
         return families
     }
 
-    /// Outcomes still waiting for their decision count as unknown applications until it arrives.
+    /// Outcomes still waiting for their decision count as unknown applications until it arrives, and rows
+    /// waiting for their time as `future_timestamp`.
     private func invalidCount(_ table: String, _ reason: String) -> Double {
         let orphaned = table == "lazarus_outcomes" && reason == "unknown_application" ? Double(orphans.count) : 0
-        return invalid["\(table)|\(reason)", default: 0] + orphaned
+        let future = reason == "future_timestamp" ? futureCount(table) : 0
+        return invalid["\(table)|\(reason)", default: 0] + orphaned + future
     }
 
     private func decisionFamilies() -> [MetricFamily] {

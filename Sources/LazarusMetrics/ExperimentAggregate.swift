@@ -35,7 +35,7 @@ public struct ExperimentAggregate: Sendable {
             ("lazarus_outcomes", "loss_exceeds_loan"),
             ("lazarus_budget_ledger", "unknown_kind"), ("lazarus_budget_ledger", "negative_amount"),
             ("lazarus_budget_ledger", "bad_timestamp"), ("lazarus_models", "bad_timestamp"),
-        ]
+        ] + ["lazarus_decisions", "lazarus_outcomes", "lazarus_budget_ledger"].map { ($0, "future_timestamp") }
 
     var decisionCounts: [String: Double] = [:]  // "variant|decision|reason"
     var invalid: [String: Double] = [:]  // "table|reason"
@@ -60,6 +60,10 @@ public struct ExperimentAggregate: Sendable {
     var models: [ModelRecord] = []
     /// Eligible applicants of the first and last seven days, for PSI and shadow approval rates.
     var sample = ApplicantSample()
+    /// The newest time acted on: rows dated later wait in ``future`` (see ``advance(to:)``). Without a
+    /// reader's clock, the end of year 9999.
+    public internal(set) var horizon = Timestamp.lastPlausible
+    var future = FutureRows()
 
     /// Creates empty aggregates.
     /// - Parameters:
@@ -67,10 +71,12 @@ public struct ExperimentAggregate: Sendable {
     ///   - lifetimeValue: dollars a good loan is worth.
     ///   - samplePerDay: eligible applicants kept per day for PSI and shadow approval rates.
     ///   - performanceWindowDays: W, for the model-quality figures.
+    ///   - horizon: rows dated after it wait until ``advance(to:)`` passes their time.
     public init(
         riskThreshold: Double, lifetimeValue: Double, samplePerDay: Int = 2_000,
-        performanceWindowDays: Int = Maturity.defaultWindowDays
+        performanceWindowDays: Int = Maturity.defaultWindowDays, horizon: Timestamp = .lastPlausible
     ) {
+        self.horizon = horizon
         self.riskThreshold = riskThreshold
         self.lifetimeValue = lifetimeValue
         self.performanceWindowDays = performanceWindowDays
@@ -89,6 +95,7 @@ public struct ExperimentAggregate: Sendable {
     public mutating func ingest(_ row: DecisionRow, sequence: Int64) {
         let table = "lazarus_decisions"
         if let defect = row.defect { return countInvalid(table, defect.rawValue) }
+        if row.decidedAt > horizon { return future.hold(row, sequence: sequence) }
         // Only valid decisions fix the PSI windows: one bad row dated 1970 must not empty them.
         sample.observe(day: row.decidedAt.utcDay)
         // Valid rows have every one of these (`defect` checked them).
@@ -133,6 +140,8 @@ public struct ExperimentAggregate: Sendable {
         guard let defaulted = row.defaulted else { return countInvalid(table, "null_field") }
         guard row.observedAt.isPlausible else { return countInvalid(table, "bad_timestamp") }
         if let defect = row.lossDefect { return countInvalid(table, defect) }
+        let due = Self.due(row, decision)
+        if due > horizon { return future.hold(row, decision: decision, due: due) }
         let loss = row.lossAmount ?? 0
         // Perhaps its decision commits later: held, and counted as unknown until it comes.
         guard let decision else { return orphans[row.applicationID] = row }
@@ -166,10 +175,11 @@ public struct ExperimentAggregate: Sendable {
     }
 
     /// Replaces the ledger (a small table, read whole).
+    /// Entries dated after the horizon do not act yet: a reset dated next year must not empty today's budget.
     public mutating func setLedger(_ entries: [LedgerEntry]) {
         invalid = invalid.filter { !$0.key.hasPrefix("lazarus_budget_ledger|") }
         ledger = entries.filter { entry in
-            guard let defect = entry.defect else { return true }
+            guard let defect = entry.defect ?? (entry.at > horizon ? "future_timestamp" : nil) else { return true }
             countInvalid("lazarus_budget_ledger", defect)
             return false
         }.sorted { ($0.at, $0.id ?? 0) < ($1.at, $1.id ?? 0) }

@@ -55,12 +55,14 @@ public struct ExperimentState: Sendable {
     /// Brings the state up to date: a cold start the first time, the new rows after that.
     /// - Parameters:
     ///   - source: the store's reads.
-    ///   - now: the current time in seconds, for the sequence trackers' gap timeout.
+    ///   - now: the reader's wall clock, seconds since the Unix epoch: for the sequence trackers' gap timeout,
+    ///     and the horizon past which rows are not acted on yet (``Timestamp/horizon(readerClock:)``).
     /// - Returns: how many rows were read.
     /// - Throws: what the source throws; the state is then unchanged.
     @discardableResult
     public mutating func refresh(from source: MetricsSource, now: Double) throws -> Counts {
-        guard isStarted else { return try coldStart(from: source) }
+        let horizon = Timestamp.horizon(readerClock: now)
+        guard isStarted else { return try coldStart(from: source, horizon: horizon) }
         var decisionTracker = self.decisionTracker
         var outcomeTracker = self.outcomeTracker
         var decisions: [(DecisionRow, Int64)] = []
@@ -81,19 +83,17 @@ public struct ExperimentState: Sendable {
             models = try source.models()
         }
         let read = (decisions: rowsRead.decisions + decisions.count, outcomes: rowsRead.outcomes + outcomes.count)
-        if let rowCounts, rowCounts != read {
-            // Counted rows are gone or were written again: the sums cannot be corrected row by row. Start over.
-            self.aggregate = empty
-            (self.decisionTracker, self.outcomeTracker) = (
-                self.decisionTracker.restarted, self.outcomeTracker.restarted
-            )
-            isStarted = false
-            var counts = try coldStart(from: source)
-            counts.rebuilt = true
-            return counts
-        }
+        var advanced = aggregate
+        let released = advanced.advance(to: horizon)
+        if let rowCounts, rowCounts != read { return try rebuild(from: source, horizon: horizon) }
+        // Counted rows are gone or were written again, or rows too many to hold fell due: the sums cannot be
+        // corrected row by row. Start over.
+        if advanced.needsRebuild { return try rebuild(from: source, horizon: horizon) }
+        aggregate = advanced
         rowsRead = read
-        if !decisions.isEmpty || !outcomes.isEmpty || ledger != lastLedger || models != lastModels { revision += 1 }
+        if released || !decisions.isEmpty || !outcomes.isEmpty || ledger != lastLedger || models != lastModels {
+            revision += 1
+        }
         decisions.forEach { aggregate.ingest($0.0, sequence: $0.1) }
         outcomes.forEach { aggregate.ingest($0.0, decision: $0.1) }
         aggregate.setLedger(ledger)
@@ -106,10 +106,26 @@ public struct ExperimentState: Sendable {
         return Counts(decisions: decisions.count, outcomes: outcomes.count)
     }
 
-    private mutating func coldStart(from source: MetricsSource) throws -> Counts {
-        let totals = try source.coldStart(aggregate.sample.perDay, Int64(decisionTracker.maxHeld / 2))
+    private mutating func rebuild(from source: MetricsSource, horizon: Timestamp) throws -> Counts {
+        let saved = self
+        aggregate = empty
+        (decisionTracker, outcomeTracker) = (decisionTracker.restarted, outcomeTracker.restarted)
+        isStarted = false
+        do {
+            var counts = try coldStart(from: source, horizon: horizon)
+            counts.rebuilt = true
+            return counts
+        } catch {
+            self = saved
+            throw error
+        }
+    }
+
+    private mutating func coldStart(from source: MetricsSource, horizon: Timestamp) throws -> Counts {
+        let totals = try source.coldStart(aggregate.sample.perDay, Int64(decisionTracker.maxHeld / 2), horizon)
         let ledger = try source.ledger()
         let models = try source.models()
+        aggregate.horizon = horizon  // on the empty aggregates, before any row
         aggregate.apply(totals)
         aggregate.setLedger(ledger)
         aggregate.setModels(models)

@@ -2,8 +2,10 @@ import LazarusCore
 
 /// Where the metrics' rows come from: the store's reads, as closures, so this module needs no store.
 public struct MetricsSource {
-    /// The cold start's bulk read (see ``ColdStartSnapshot``): samples per day, recent sequences to return.
-    public var coldStart: (_ samplePerDay: Int, _ recentSequences: Int64) throws -> ColdStartSnapshot
+    /// The cold start's bulk read (see ``ColdStartSnapshot``): samples per day, recent sequences to return, and
+    /// the horizon: rows dated after it are returned one by one, never aggregated.
+    public var coldStart:
+        (_ samplePerDay: Int, _ recentSequences: Int64, _ horizon: Timestamp) throws -> ColdStartSnapshot
     /// Runs the reads of one refresh in one snapshot of the store.
     public var snapshot: (_ reads: () throws -> Void) throws -> Void
     /// Decisions with `ingest_seq` above a value, ascending, with their sequence.
@@ -19,7 +21,7 @@ public struct MetricsSource {
 
     /// Creates a source from its reads.
     public init(
-        coldStart: @escaping (Int, Int64) throws -> ColdStartSnapshot,
+        coldStart: @escaping (Int, Int64, Timestamp) throws -> ColdStartSnapshot,
         snapshot: @escaping (() throws -> Void) throws -> Void,
         decisions: @escaping (Int64, (DecisionRow, Int64) throws -> Void) throws -> Void,
         outcomes: @escaping (Int64, (OutcomeRow, DecisionRow?, Int64) throws -> Void) throws -> Void,

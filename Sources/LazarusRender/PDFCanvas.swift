@@ -7,6 +7,8 @@ import CCairo
 /// disk or an unwritable path only through its status, which `finish` turns into an error.
 public final class PDFCanvas {
     private let surface: OpaquePointer
+    /// Where Cairo's stream goes; outlives the surface, which holds a pointer to it.
+    private let sink: FileSink
     private let context: OpaquePointer
     /// The file being written.
     public let path: String
@@ -23,7 +25,17 @@ public final class PDFCanvas {
     ///   - height: page height in points (A4 is 841.89).
     /// - Throws: ``RenderError`` when the file cannot be created.
     public init(path: String, width: Double = 595.28, height: Double = 841.89) throws {
-        guard let surface = cairo_pdf_surface_create(path, width, height) else {
+        // Cairo's own file output ignores failed writes: on a full disk it finished "successfully" with
+        // the PDF cut off. Cairo writes through this sink instead, which sees every short write.
+        let sink = try FileSink(path: path)
+        let write: cairo_write_func_t = { closure, data, length in
+            let sink = Unmanaged<FileSink>.fromOpaque(closure!).takeUnretainedValue()
+            return sink.write(data, Int(length)) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR
+        }
+        guard
+            let surface = cairo_pdf_surface_create_for_stream(
+                write, Unmanaged.passUnretained(sink).toOpaque(), width, height)
+        else {
             throw RenderError(.cannotWrite, "cannot create PDF '\(path)'")
         }
         let status = cairo_surface_status(surface)
@@ -32,6 +44,7 @@ public final class PDFCanvas {
             throw RenderError(
                 .cannotWrite, "cannot create PDF '\(path)': \(String(cString: cairo_status_to_string(status)))")
         }
+        self.sink = sink
         self.surface = surface
         self.context = context
         self.path = path
@@ -168,6 +181,9 @@ public final class PDFCanvas {
         cairo_surface_finish(surface)
         let drawing = cairo_status(context)
         let writing = cairo_surface_status(surface)
+        if let failure = sink.failure ?? sink.close() {
+            throw RenderError(.cannotWrite, "cannot write PDF '\(path)': \(failure)")
+        }
         if writing != CAIRO_STATUS_SUCCESS {
             throw RenderError(
                 .cannotWrite, "cannot write PDF '\(path)': \(String(cString: cairo_status_to_string(writing)))")

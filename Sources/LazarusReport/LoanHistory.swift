@@ -53,13 +53,16 @@ public struct LoanHistory: Sendable {
         store: any Store, end: Timestamp, matureThrough: Timestamp? = nil, windowStart: Timestamp? = nil,
         outcomeStore: (any Store)? = nil
     ) throws {
+        // Nothing at or after `end` is read, whatever the cohort: a window past the reader's clock ends at it.
+        let matureThrough = matureThrough.map { min($0, end.adding(microseconds: -1)) }
         // The decision ranges: the cohort, the explore decisions between it and the window, the window.
         var early = [RowQuery(before: end)]
         var late: [RowQuery] = []
         if let matureThrough, let windowStart, matureThrough < windowStart {
             let afterCohort = matureThrough.adding(microseconds: 1)
             early = [
-                RowQuery(before: afterCohort), RowQuery(from: afterCohort, before: windowStart, variant: .explore),
+                RowQuery(before: afterCohort),
+                RowQuery(from: afterCohort, before: min(windowStart, end), variant: .explore),
             ]
             late = [RowQuery(from: windowStart, before: end)]
         }

@@ -9,9 +9,8 @@ public struct ReportPeriod: Sendable, Equatable {
     /// The name used in file names: `2026-W47` or `2026-11-01_2026-11-14`.
     public var label: String
 
-    /// The last instant a store holds (9999-12-31T23:59:59.999999): a window reaching past it ends there, since
-    /// year 10000 has no four-digit spelling and its first instant was written, and compared, as year 0000.
-    static let lastInstant = Timestamp(microseconds: 253_402_300_799_999_999)
+    /// The last instant a store holds: a window reaching past it ends there.
+    static let lastInstant = Timestamp.lastPlausible
 
     /// Creates a period; an end past 9999 is taken as ``lastInstant``.
     public init(start: Timestamp, end: Timestamp, label: String) {

@@ -34,14 +34,17 @@ public struct ShadowReportJob {
     /// - Parameters:
     ///   - store: the store to read and to register models in.
     ///   - period: the window, or `nil` for the default (the last complete ISO week).
+    ///   - now: the reader's clock: rows dated after it plus ``Timestamp/futureTolerance`` are left out, so
+    ///     one decision dated 2031 neither moves the default week nor counts in the current one.
     /// - Throws: ``ReportError``, ``StoreError``.
-    public func run(store: any Store, period: ReportPeriod?) throws -> Output {
+    public func run(store: any Store, period: ReportPeriod?, now: Date = Date()) throws -> Output {
+        let horizon = Timestamp.horizon(readerClock: now.timeIntervalSince1970)
         try Self.checkFonts()
         try checkOutputDirectory()
         // Parse the template before any work, so a broken template fails fast.
         _ = try ReportText(templatePath: templatePath, report: Self.emptyReport)
         try store.verifySchema()
-        let decidedRange = try store.decidedRange()
+        let decidedRange = try store.decidedRange(through: horizon)
         let window: ReportPeriod
         if let period {
             window = period
@@ -61,8 +64,10 @@ public struct ShadowReportJob {
         }
         let builder = ShadowReportBuilder(
             period: window, policy: policy, lifetimeValue: lifetimeValue, performanceWindowDays: performanceWindowDays)
+        // Past the horizon nothing has happened yet: a window reaching beyond it reads up to it.
         let history = try LoanHistory(
-            store: store, end: window.end, matureThrough: builder.matureThrough, windowStart: window.start,
+            store: store, end: min(window.end, horizon.adding(microseconds: 1)), matureThrough: builder.matureThrough,
+            windowStart: window.start,
             outcomeStore: try? openStore(store.url))
         var previous: [String: LogisticModel] = [:]
         for record in try store.models() where record.status != "retired" {
@@ -71,7 +76,7 @@ public struct ShadowReportJob {
             }
         }
         var result = builder.build(history, previous: previous)
-        var versions: [String] = []
+        var records: [ModelRecord] = []
         let named: [(WritableKeyPath<ShadowReport.ModelsByName, ShadowReport.NamedModel?>, String, Int)] = [
             (\.v0, "v0-baseline", 1), (\.v1, "v1-standard", 2), (\.v2, "v2-causal", 3),
         ]
@@ -80,28 +85,28 @@ public struct ShadowReportJob {
                 summaryIndex < result.report.models.count
             else { continue }
             let version = "\(prefix)-\(window.label)"
-            try store.saveModel(
+            records.append(
                 ModelRecord(
                     version: version, kind: spec.kind, createdAt: window.end, status: "draft", spec: try spec.json(),
                     metrics: try Self.metricsJSON(result.report.models[summaryIndex])))
             result.report.models[summaryIndex].version = version
             result.report.modelsByName[keyPath: path]?.version = version
-            versions.append(version)
         }
         let text = try ReportText(templatePath: templatePath, report: result.report)
         let pdfPath = "\(outputDirectory)/shadow-report-\(window.label).pdf"
         let jsonPath = "\(outputDirectory)/shadow-report-\(window.label).json"
-        try Self.atomically(to: pdfPath) { try ShadowReportRenderer(report: result.report, text: text).render(to: $0) }
-        try Self.atomically(to: jsonPath) { temporary in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            do {
-                try encoder.encode(result.report).write(to: URL(fileURLWithPath: temporary))
-            } catch {
-                throw ReportError(.output, "cannot write '\(jsonPath)': \(error.localizedDescription)")
-            }
-        }
-        return Output(report: result.report, pdfPath: pdfPath, jsonPath: jsonPath, registeredVersions: versions)
+        // All or nothing: both files are written in full beside their final names, then the models are
+        // registered, then both are moved into place. A full disk, a failed write or a refused registration
+        // leaves neither a report without its twin nor models registered for a report that does not exist.
+        let report = result.report
+        try Self.atomically(
+            [
+                (pdfPath, { try ShadowReportRenderer(report: report, text: text).render(to: $0) }),
+                (jsonPath, { try Self.writeJSON(report, to: $0, finalPath: jsonPath) }),
+            ],
+            before: { for record in records { try store.saveModel(record) } })
+        return Output(
+            report: result.report, pdfPath: pdfPath, jsonPath: jsonPath, registeredVersions: records.map(\.version))
     }
 
     static func metricsJSON(_ model: ShadowReport.ModelSummary) throws -> String {
@@ -110,18 +115,38 @@ public struct ShadowReportJob {
         return String(decoding: try encoder.encode(model), as: UTF8.self)
     }
 
-    /// Writes through a temporary file in the same directory and renames it: a failed run never leaves
-    /// a half-written report under the final name.
-    static func atomically(to path: String, write: (String) throws -> Void) throws {
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+    static func writeJSON(_ report: ShadowReport, to temporary: String, finalPath: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
-            try write(temporary)
-            guard rename(temporary, path) == 0 else {
-                throw ReportError(.output, "cannot move the finished file into place as '\(path)'")
-            }
+            try encoder.encode(report).write(to: URL(fileURLWithPath: temporary))
         } catch {
-            unlink(temporary)
-            throw error
+            throw ReportError(.output, "cannot write '\(finalPath)': \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes each file through a temporary file in the same directory, runs `before` once all are written,
+    /// then renames them into place: a failed run never leaves a half-written file under a final name, nor
+    /// one file of a set without the others.
+    static func atomically(
+        _ files: [(path: String, write: (String) throws -> Void)], before: () throws -> Void = {}
+    )
+        throws
+    {
+        let temporaries = files.map { $0.path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)" }
+        defer { temporaries.forEach { unlink($0) } }  // after the renames, a no-op
+        for (file, temporary) in zip(files, temporaries) {
+            do {
+                try file.write(temporary)
+            } catch var error as ReportError {
+                // The reader knows the file by its final name.
+                error.message = error.message.replacingOccurrences(of: temporary, with: file.path)
+                throw error
+            }
+        }
+        try before()
+        for (file, temporary) in zip(files, temporaries) where rename(temporary, file.path) != 0 {
+            throw ReportError(.output, "cannot move the finished file into place as '\(file.path)'")
         }
     }
 

@@ -4,8 +4,11 @@ import LazarusCore
 /// per-day applicant sample. Written once; the dialect spells the few expressions that differ.
 struct ColdStartQueries {
     let dialect: SQLDialect
+    /// Rows dated after it are not plain: the reader holds them until they fall due.
+    let horizon: Timestamp
 
-    /// A valid exploit or compliance decision: stricter than `DecisionRow.defect == nil`, never looser.
+    /// A valid exploit or compliance decision dated up to the horizon: stricter than `DecisionRow.defect == nil`,
+    /// never looser.
     func plainDecision(_ d: String) -> String {
         // The reasons of the plain arms, each with the variant and approval it implies (`inconsistent_decision`).
         let logged = DecisionReason.allCases.filter { $0.variant != .explore }.map { reason in
@@ -14,7 +17,7 @@ struct ColdStartQueries {
         let yes = dialect.yes
         return """
             (\(dialect.boolean("\(d)approved")) AND (\(logged))
-            AND \(dialect.plausibleTime("\(d)decided_at"))
+            AND \(dialect.plausibleTime("\(d)decided_at")) AND \(d)decided_at <= \(dialect.literal(horizon))
             AND \(d)propensity >= 0 AND \(d)propensity <= 1 AND \(d)score >= 0 AND \(d)score <= 1
             AND (\(d)propensity = 0 OR \(d)propensity >= \(DecisionRow.minimumPropensity))
             AND NOT (\(d)approved = \(yes) AND \(d)propensity = 0)
@@ -30,6 +33,7 @@ struct ColdStartQueries {
         """
         (\(plainDecision("d.")) AND d.approved = \(dialect.yes) AND \(dialect.boolean("o.defaulted"))
         AND \(dialect.plausibleTime("o.observed_at")) AND o.observed_at >= d.decided_at
+        AND o.observed_at <= \(dialect.literal(horizon))
         AND (o.loss_amount IS NULL OR (o.loss_amount >= 0 AND o.loss_amount <= \(DecisionRow.maximumAmount)
             AND \(dialect.finite("o.loss_amount"))
             AND (o.defaulted = \(dialect.yes) OR o.loss_amount = 0)

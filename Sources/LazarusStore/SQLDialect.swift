@@ -174,6 +174,28 @@ enum SQLDialect: Sendable {
         }
     }
 
+    /// Each of `tables`' single-column, non-partial unique indexes (a primary key among them): table, column.
+    func uniqueKeys(of tables: [String]) -> String {
+        let names = tables.map { "'\($0)'" }.joined(separator: ", ")
+        switch self {
+        case .postgres:
+            return """
+                SELECT c.relname::text, a.attname::text FROM pg_index i
+                JOIN pg_class c ON c.oid = i.indrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                WHERE i.indisunique AND i.indnkeyatts = 1 AND i.indpred IS NULL AND i.indisvalid
+                    AND c.relname IN (\(names))
+                """
+        case .sqlite:
+            return """
+                SELECT m.name, ii.name FROM sqlite_master m, pragma_index_list(m.name) il, pragma_index_info(il.name) ii
+                WHERE m.type = 'table' AND m.name IN (\(names)) AND il."unique" = 1 AND il.partial = 0
+                    AND (SELECT count(*) FROM pragma_index_info(il.name)) = 1
+                """
+        }
+    }
+
     /// The type of a column in `CREATE TABLE`.
     func ddl(_ column: Schema.Column) -> String { self == .postgres ? column.postgres : column.sqlite }
 }

@@ -1,8 +1,8 @@
 import LazarusCore
 
 extension SQLStore {
-    func coldStartSnapshot(samplePerDay: Int, recentSequences: Int64) throws -> ColdStartSnapshot {
-        let queries = ColdStartQueries(dialect: dialect)
+    func coldStartSnapshot(samplePerDay: Int, recentSequences: Int64, horizon: Timestamp) throws -> ColdStartSnapshot {
+        let queries = ColdStartQueries(dialect: dialect, horizon: horizon)
         return try readSnapshot {
             var snapshot = ColdStartSnapshot()
             snapshot.decisionSequences = try sequences(Schema.decisions.name, recent: recentSequences)

@@ -17,6 +17,15 @@ extension SQLStore {
             // the whole migration roll back, leaving their table and its rows exactly as they were.
             let missing = Schema.missingColumns(found: try existingColumns())
             guard missing.isEmpty else { throw Schema.missingColumnsError(missing) }
+            // A foreign table without our key would count a row written twice twice: the key is added, and
+            // rows already duplicated are refused, not picked between.
+            for (table, key) in Schema.unkeyedTables(found: try existingKeys()) {
+                var select = SelectList()
+                select.add("n", .bigint, "count(*) - count(DISTINCT \(key))")
+                let duplicates = try first(select, "FROM \(table)") { try $0.count(0) } ?? 0
+                guard duplicates == 0 else { throw Schema.duplicateKeysError(table, key, duplicates) }
+                try database.execute(Schema.keyIndex(table, key))
+            }
             for statement in Schema.indexes(dialect) { try database.execute(statement) }
             return MigrationResult(from: before, to: Schema.currentVersion)
         }
@@ -29,6 +38,9 @@ extension SQLStore {
         if version > Schema.currentVersion { throw Schema.tooNewError(version) }
         let missing = Schema.missingColumns(found: try existingColumns())
         guard missing.isEmpty else { throw Schema.missingColumnsError(missing) }
+        if let (table, key) = Schema.unkeyedTables(found: try existingKeys()).first {
+            throw Schema.unkeyedError(table, key)
+        }
         return version
     }
 
@@ -44,8 +56,18 @@ extension SQLStore {
 
     /// The column names of every Lazarus table that exists.
     private func existingColumns() throws -> [String: Set<String>] {
+        try columnsByTable(dialect.columns(of: Schema.tables.map(\.name)))
+    }
+
+    /// Per Lazarus table, the columns that a primary key or a single-column unique index keeps unique.
+    private func existingKeys() throws -> [String: Set<String>] {
+        try columnsByTable(dialect.uniqueKeys(of: Schema.tables.map(\.name)))
+    }
+
+    /// A catalogue query's (table, column) rows, grouped by table.
+    private func columnsByTable(_ sql: String) throws -> [String: Set<String>] {
         var found: [String: Set<String>] = [:]
-        try database.query(dialect.columns(of: Schema.tables.map(\.name))) { row in
+        try database.query(sql) { row in
             guard let table = try row.text(0), let column = try row.text(1) else { return }
             found[table, default: []].insert(column)
         }

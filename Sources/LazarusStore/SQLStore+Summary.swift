@@ -43,10 +43,10 @@ extension SQLStore {
         }
     }
 
-    func decidedRange() throws -> ClosedRange<Timestamp>? {
+    func decidedRange(through horizon: Timestamp) throws -> ClosedRange<Timestamp>? {
         try verifySchema()
         // The decided_at index walked from each end to the first plausible time: two short reads, not a scan.
-        let plausible = dialect.plausibleTime("decided_at")
+        let plausible = "\(dialect.plausibleTime("decided_at")) AND decided_at <= \(dialect.literal(horizon))"
         func end(_ order: String) throws -> Timestamp? {
             var select = SelectList()
             select.add("decided_at", .time)

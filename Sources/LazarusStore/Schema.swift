@@ -47,6 +47,13 @@ public enum Schema {
 
         /// Whether rows carry an ingest sequence.
         var isSequenced: Bool { columns.contains { $0.name == Schema.ingestSequence.name } }
+
+        /// The column of its table-level primary key, which readers rely on to count each row once.
+        var key: String? {
+            let prefix = "PRIMARY KEY ("
+            guard let constraint = constraints.first(where: { $0.hasPrefix(prefix) }) else { return nil }
+            return String(constraint.dropFirst(prefix.count).dropLast())
+        }
     }
 
     static let decisions = Table(
@@ -212,6 +219,34 @@ public enum Schema {
             let missing = columns.filter { !present.contains($0) }
             return missing.isEmpty ? nil : (table, missing)
         }
+    }
+
+    /// The tables whose key (``Table/key``) is not enforced: neither a primary key nor a unique index on it.
+    /// - Parameter found: per table, the columns of its single-column unique indexes and primary key.
+    static func unkeyedTables(found: [String: Set<String>]) -> [(table: String, key: String)] {
+        tables.compactMap { table in
+            guard let key = table.key, !(found[table.name] ?? []).contains(key) else { return nil }
+            return (table.name, key)
+        }
+    }
+
+    /// The index that enforces a key a foreign table lacks.
+    static func keyIndex(_ table: String, _ key: String) -> String {
+        "CREATE UNIQUE INDEX IF NOT EXISTS \(table)_\(key)_key ON \(table) (\(key))"
+    }
+
+    static func unkeyedError(_ table: String, _ key: String) -> StoreError {
+        StoreError(
+            .schemaMismatch,
+            "\(table) has no primary key or unique index on \(key), so a row written twice would count twice:"
+                + " run `lazarus-store migrate`, which adds one")
+    }
+
+    static func duplicateKeysError(_ table: String, _ key: String, _ count: Int) -> StoreError {
+        StoreError(
+            .schemaMismatch,
+            "\(table) holds \(count) row(s) whose \(key) another row also has, and no key to refuse them:"
+                + " nothing was changed — remove the duplicates, then run `lazarus-store migrate` again")
     }
 
     static func tooNewError(_ version: Int) -> StoreError {

@@ -89,9 +89,11 @@ public protocol Store: AnyObject {
     /// - Parameters:
     ///   - samplePerDay: applicants sampled per day for PSI and approval rates.
     ///   - recentSequences: how many of the newest sequence values to return, to catch late commits.
+    ///   - horizon: rows dated after it (the reader's clock plus a tolerance) are never aggregated but returned
+    ///     as rows, for the reader to hold until they fall due.
     /// - Returns: the totals, with the sequence position they describe.
     /// - Throws: ``StoreError``.
-    func coldStartSnapshot(samplePerDay: Int, recentSequences: Int64) throws -> ColdStartSnapshot
+    func coldStartSnapshot(samplePerDay: Int, recentSequences: Int64, horizon: Timestamp) throws -> ColdStartSnapshot
 
     /// The rows of the decisions and outcomes tables, for a reader to spot rows deleted or rewritten under
     /// it (`INSERT OR REPLACE` gives a row a new `ingest_seq`); read in the caller's snapshot. `nil` where
@@ -107,8 +109,9 @@ public protocol Store: AnyObject {
 
     /// The oldest and newest plausible `decided_at`, `nil` without decisions: the summary's `decidedRange`
     /// without its counts and groups (the report needs only this, and the groups scan and join everything).
+    /// - Parameter horizon: decisions dated after it (the reader's clock plus a tolerance) are left out.
     /// - Throws: ``StoreError``.
-    func decidedRange() throws -> ClosedRange<Timestamp>?
+    func decidedRange(through horizon: Timestamp) throws -> ClosedRange<Timestamp>?
 
     /// Aggregates the tables on the database side: counts, time ranges, decisions and outcomes by group.
     /// - Returns: the summary.

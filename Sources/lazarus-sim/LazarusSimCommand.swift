@@ -186,7 +186,13 @@ struct LazarusSimCommand: ParsableCommand {
         settings.resetFirstPeriod = true
         if start == nil, let last = existing.decidedRange?.upperBound {
             let day = Timestamp.microsecondsPerDay
-            settings.start = Timestamp(microseconds: (last.microseconds / day + 1) * day)
+            // Through the checks of a new run: the store's last day may be 9999-12-31.
+            let s = settings
+            settings = try SimulationSettings(
+                applications: s.applications, days: s.days, seed: s.seed,
+                start: Timestamp(microseconds: (last.microseconds / day + 1) * day), policy: s.policy,
+                lossBudget: s.lossBudget, budgetPeriod: s.budgetPeriod, idOffset: s.idOffset,
+                resetFirstPeriod: s.resetFirstPeriod)
         }
     }
 }

@@ -57,7 +57,41 @@ struct ExperimentStateStoreTests {
         outcomes.append(OutcomeRow(applicationID: "nobody-2", observedAt: at, defaulted: nil, lossAmount: 0))
         let rejected = decisions.first { $0.approved == false }!.applicationID
         outcomes.append(OutcomeRow(applicationID: rejected, observedAt: at, defaulted: false, lossAmount: 0))
+        // Valid rows dated after the reader's clock: held, counted as future_timestamp, never summed.
+        let explore = decisions.first { $0.variant == "explore" && $0.approved == true && $0.defect == nil }!
+        let soon = Timestamp(microseconds: Int64(TestClock.start * 1e6)).adding(microseconds: 3_600_000_000)
+        for (id, decided) in [("future-soon", soon), ("future-far", Timestamp(year: 2031, month: 5, day: 1)!)] {
+            var row = explore
+            (row.applicationID, row.decidedAt) = (id, decided)
+            decisions.append(row)
+            outcomes.append(
+                OutcomeRow(
+                    applicationID: id, observedAt: decided.adding(microseconds: 86_400_000_000), defaulted: true,
+                    lossAmount: 40))
+        }
+        var late = outcomes.first { $0.applicationID == explore.applicationID }!
+        late.applicationID = "future-observed"
+        var lateDecision = explore
+        lateDecision.applicationID = late.applicationID
+        late.observedAt = soon  // a past decision whose outcome is dated after the clock
+        decisions.append(lateDecision)
+        outcomes.append(late)
         return (decisions, outcomes)
+    }
+
+    /// A scratch store holding one simulated experiment, with the experiment.
+    static func simulatedStore(
+        _ backend: Backend, applications: Int, days: Int, seed: UInt64
+    ) throws -> (
+        ScratchStore, SimulatedExperiment
+    ) {
+        let scratch = try ScratchStore(backend, migrated: true)
+        let run = try ExperimentSimulator(
+            settings: SimulationSettings(applications: applications, days: days, seed: seed, policy: PolicySettings())
+        ).run()
+        try scratch.store.writeExperiment(
+            decisions: run.decisions, outcomes: run.outcomes, ledger: run.ledger, mode: .new)
+        return (scratch, run)
     }
 
     /// Every family, compared sample by sample with a relative tolerance (sums run in another order).
@@ -76,7 +110,9 @@ struct ExperimentStateStoreTests {
 
     /// Row by row from the store's own streams: no SQL aggregation involved.
     static func rowByRow(_ store: any Store) throws -> [MetricFamily] {
-        var aggregate = ExperimentAggregate(riskThreshold: 0.5, lifetimeValue: 500, samplePerDay: 60)
+        var aggregate = ExperimentAggregate(
+            riskThreshold: 0.5, lifetimeValue: 500, samplePerDay: 60,
+            horizon: .horizon(readerClock: TestClock.start))
         try store.streamDecisions(.all, sequenced: { aggregate.ingest($0, sequence: $1) })
         try store.streamOutcomeMatches(.all) { row, decision, _ in aggregate.ingest(row, decision: decision) }
         aggregate.setLedger(try store.ledger())
@@ -112,7 +148,7 @@ struct ExperimentStateStoreTests {
         for (index, batch) in plan.enumerated() {
             try store.insertDecisions(batch.decisions)
             try store.insertOutcomes(batch.outcomes)
-            let counts = try state.refresh(from: .store(store), now: Double(index))
+            let counts = try state.refresh(from: .store(store), now: TestClock.start + Double(index))
             #expect(counts.coldStart == (index == 0))
             #expect(!counts.rebuilt, "rows read must match the tables' counts, or every refresh rebuilds")
         }
@@ -154,9 +190,9 @@ struct ExperimentStateStoreTests {
             VALUES ('odd-6', 'infinity', false, 0);
             """
         try scratch.raw(odd)
-        try state.refresh(from: .store(store), now: Double(batches))
+        try state.refresh(from: .store(store), now: TestClock.start + Double(batches))
         var cold = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500, samplePerDay: 60)
-        try cold.refresh(from: .store(store), now: 0)
+        try cold.refresh(from: .store(store), now: TestClock.start)
         let incremental = state.aggregate.families(Self.status)
         Self.expectSame(incremental, cold.aggregate.families(Self.status), "incremental vs cold start")
         Self.expectSame(cold.aggregate.families(Self.status), try Self.rowByRow(store), "cold start vs row by row")
@@ -173,6 +209,9 @@ struct ExperimentStateStoreTests {
         #expect(!text.contains(#"reason="score_out_of_range"} 0"#))
         #expect(!text.contains(#"reason="non_finite"} 0"#))
         #expect(!text.contains(#"reason="inconsistent_decision"} 0"#))
+        #expect(text.contains(#"lazarus_invalid_rows{table="lazarus_decisions",reason="future_timestamp"} 2"#))
+        #expect(text.contains(#"lazarus_invalid_rows{table="lazarus_outcomes",reason="future_timestamp"} 3"#))
+        #expect(!text.contains("lazarus_last_decision_timestamp_seconds 1935"), "a decision dated 2031 is not now")
         // Rows another program wrote with times that are no instant, or values of the wrong type, are counted
         // and skipped; they no longer stop every refresh at that row.
         for table in ["lazarus_decisions", "lazarus_outcomes"] {
@@ -189,14 +228,9 @@ struct ExperimentStateStoreTests {
 
     @Test("the metrics agree with an independent SQL recomputation", arguments: Backend.available)
     func againstSQL(backend: Backend) throws {
-        let scratch = try ScratchStore(backend, migrated: true)
-        let run = try ExperimentSimulator(
-            settings: SimulationSettings(applications: 30_000, days: 40, seed: 8, policy: PolicySettings())
-        ).run()
-        try scratch.store.writeExperiment(
-            decisions: run.decisions, outcomes: run.outcomes, ledger: run.ledger, mode: .new)
+        let (scratch, _) = try Self.simulatedStore(backend, applications: 30_000, days: 40, seed: 8)
         var state = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500)
-        try state.refresh(from: .store(scratch.store), now: 0)
+        try state.refresh(from: .store(scratch.store), now: TestClock.start)
         let families = state.aggregate.families(Self.status)
         func metric(_ name: String, _ labels: [String: String] = [:]) -> Double? {
             families.first { $0.name == name }?.samples.first { sample in
@@ -278,10 +312,10 @@ struct ExperimentStateStoreTests {
         try store.insertDecisions(run.decisions)
         try store.insertOutcomes(run.outcomes)
         var state = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500, samplePerDay: 60)
-        try state.refresh(from: .store(store), now: 0)
+        try state.refresh(from: .store(store), now: TestClock.start)
         func fresh() throws -> [MetricFamily] {
             var cold = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500, samplePerDay: 60)
-            try cold.refresh(from: .store(try openStore("sqlite:\(path)")), now: 0)
+            try cold.refresh(from: .store(try openStore("sqlite:\(path)")), now: TestClock.start)
             return cold.aggregate.families(Self.status)
         }
         let outcome = run.outcomes[0]
@@ -291,30 +325,34 @@ struct ExperimentStateStoreTests {
             INSERT OR REPLACE INTO lazarus_outcomes (application_id, observed_at, defaulted, loss_amount)
             VALUES ('\(outcome.applicationID)', '\(outcome.observedAt.iso8601)', \(outcome.defaulted == true ? 1 : 0), \(outcome.lossAmount ?? 0))
             """)
-        var counts = try state.refresh(from: .store(store), now: 1)
+        var counts = try state.refresh(from: .store(store), now: TestClock.start + 1)
         #expect(counts.rebuilt)
         Self.expectSame(state.aggregate.families(Self.status), try fresh(), "after INSERT OR REPLACE")
         try ScratchStore.raw(
             store, "DELETE FROM lazarus_decisions WHERE application_id = '\(run.decisions[1].applicationID)'")
-        counts = try state.refresh(from: .store(store), now: 2)
+        counts = try state.refresh(from: .store(store), now: TestClock.start + 2)
         #expect(counts.rebuilt)
         Self.expectSame(state.aggregate.families(Self.status), try fresh(), "after a DELETE")
-        counts = try state.refresh(from: .store(store), now: 3)
+        counts = try state.refresh(from: .store(store), now: TestClock.start + 3)
         #expect(!counts.rebuilt && !counts.coldStart)
         // Another file moved into the store's place: the open connection still reads the old one, so it says so.
         let other = directory.url.appendingPathComponent("other.sqlite").path
         try openStore("sqlite:\(other)").migrate()
         #expect(rename(other, path) == 0)
-        let replaced = #expect(throws: StoreError.self) { try state.refresh(from: .store(store), now: 4) }
+        let replaced = #expect(throws: StoreError.self) {
+            try state.refresh(from: .store(store), now: TestClock.start + 4)
+        }
         #expect(replaced?.message.contains("was replaced") == true)
         // A store deleted under a running reader.
         let gone = directory.url.appendingPathComponent("gone.sqlite").path
         let goneStore = try openStore("sqlite:\(gone)")
         try goneStore.migrate()
         var goneState = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500)
-        try goneState.refresh(from: .store(goneStore), now: 0)
+        try goneState.refresh(from: .store(goneStore), now: TestClock.start)
         unlink(gone)
-        let deleted = #expect(throws: StoreError.self) { try goneState.refresh(from: .store(goneStore), now: 1) }
+        let deleted = #expect(throws: StoreError.self) {
+            try goneState.refresh(from: .store(goneStore), now: TestClock.start + 1)
+        }
         #expect(deleted?.message.contains("was deleted") == true, "\(deleted?.message ?? "")")
     }
 
@@ -334,7 +372,7 @@ struct ExperimentStateStoreTests {
                 """)
         }
         var state = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500)
-        try state.refresh(from: .store(scratch.store), now: 0)  // cold start on empty tables
+        try state.refresh(from: .store(scratch.store), now: TestClock.start)  // cold start on empty tables
         func approved() -> Double? {
             state.aggregate.families(Self.status).first { $0.name == "lazarus_decisions_total" }?.samples.first {
                 $0.labels.contains { $0.1 == "MODEL_QUALIFIED" }
@@ -344,19 +382,19 @@ struct ExperimentStateStoreTests {
         try ScratchStore.raw(slow, "BEGIN")
         try insert(slow, "very-first")
         try insert(fast, "first")
-        try state.refresh(from: .store(scratch.store), now: 0.5)
+        try state.refresh(from: .store(scratch.store), now: TestClock.start + 0.5)
         #expect(approved() == 1)
         try ScratchStore.raw(slow, "COMMIT")
         try ScratchStore.raw(slow, "BEGIN")
         try insert(slow, "slow")  // takes the next identity value, commits last
         try insert(fast, "after")
-        try state.refresh(from: .store(scratch.store), now: 1)
+        try state.refresh(from: .store(scratch.store), now: TestClock.start + 1)
         #expect(approved() == 3)
         #expect(state.heldSequences == 1)  // "after", above the open gap
         try ScratchStore.raw(slow, "COMMIT")
-        try state.refresh(from: .store(scratch.store), now: 2)
+        try state.refresh(from: .store(scratch.store), now: TestClock.start + 2)
         #expect(approved() == 4)
-        try state.refresh(from: .store(scratch.store), now: 3)
+        try state.refresh(from: .store(scratch.store), now: TestClock.start + 3)
         #expect(approved() == 4)
         #expect(state.heldSequences == 0)
         // A rolled-back insert leaves a value that never commits: held behind until the gap times out.
@@ -364,10 +402,10 @@ struct ExperimentStateStoreTests {
         try insert(slow, "never")
         try ScratchStore.raw(slow, "ROLLBACK")
         try insert(fast, "later")
-        try state.refresh(from: .store(scratch.store), now: 10)
+        try state.refresh(from: .store(scratch.store), now: TestClock.start + 10)
         #expect(approved() == 5)
         #expect(state.heldSequences == 1)
-        try state.refresh(from: .store(scratch.store), now: 10 + SequenceTracker().gapTimeout)
+        try state.refresh(from: .store(scratch.store), now: TestClock.start + 10 + SequenceTracker().gapTimeout)
         #expect(state.heldSequences == 0)
         #expect(approved() == 5)
     }

@@ -80,7 +80,7 @@ struct RegisteredModelTests {
                     version: version, kind: "causal", createdAt: start, status: status, spec: spec, metrics: "{}"))
         }
         var state = ExperimentState(riskThreshold: 0.5, lifetimeValue: 500, samplePerDay: 4_000)
-        try state.refresh(from: .store(scratch.store), now: 0)
+        try state.refresh(from: .store(scratch.store), now: TestClock.start)
         let families = state.aggregate.families(ExperimentStateStoreTests.status)
         func values(_ name: String) -> [String: Double] {
             let samples = families.first { $0.name == name }?.samples ?? []

@@ -202,4 +202,24 @@ struct ExperimentAggregateTests {
         #expect(Self.value(f, "lazarus_exploration_losses_dollars_total") == 40)
         #expect(Self.value(f, "lazarus_outcomes_total", ["variant": "explore", "outcome": "defaulted"]) == 1)
     }
+
+    @Test("rows too many to hold are counted, and a rebuild counts them when they fall due")
+    func overflowRebuilds() throws {
+        var aggregate = ExperimentAggregate(
+            riskThreshold: 0.5, lifetimeValue: 500, horizon: Timestamp(year: 2026, month: 1, day: 1)!)
+        let row = DecisionRow(
+            applicationID: "a", decidedAt: Timestamp(year: 2026, month: 6, day: 1)!, variant: "exploit",
+            approved: true, reason: "MODEL_QUALIFIED", propensity: 1, score: 0.8, modelVersion: "m", loanAmount: 100,
+            features: ApplicantFeatures())
+        for index in 0..<(ExperimentAggregate.FutureRows.maximumHeld + 3) {
+            var copy = row
+            copy.applicationID = "a-\(index)"
+            aggregate.ingest(copy, sequence: Int64(index))
+        }
+        #expect(aggregate.future.decisions.count == ExperimentAggregate.FutureRows.maximumHeld)
+        #expect(aggregate.futureCount("lazarus_decisions") == Double(ExperimentAggregate.FutureRows.maximumHeld + 3))
+        #expect(!aggregate.needsRebuild)
+        aggregate.advance(to: Timestamp(year: 2026, month: 7, day: 1)!)
+        #expect(aggregate.needsRebuild, "the three rows not held can only be counted from the tables")
+    }
 }

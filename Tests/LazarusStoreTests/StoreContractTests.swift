@@ -37,7 +37,9 @@ struct StoreContractTests {
         try scratch.store.migrate()
         let written = Fixtures.decisions(0..<60)
         try scratch.store.insertDecisions(written)
-        #expect(try scratch.store.decidedRange() == written.first!.decidedAt...written.last!.decidedAt)
+        #expect(
+            try scratch.store.decidedRange(through: .lastPlausible) == written.first!
+                .decidedAt...written.last!.decidedAt)
         let from = written[10].decidedAt
         let before = written[40].decidedAt
         let read = try scratch.store.allDecisions(RowQuery(from: from, before: before, variant: .explore))
@@ -80,7 +82,7 @@ struct StoreContractTests {
         #expect(summary.decisionCount == 90)
         #expect(summary.outcomeCount == 46)
         #expect(summary.decidedRange == decisions.first!.decidedAt...decisions.last!.decidedAt)
-        #expect(try scratch.store.decidedRange() == summary.decidedRange)
+        #expect(try scratch.store.decidedRange(through: .lastPlausible) == summary.decidedRange)
         #expect(summary.decisionGroups.reduce(0) { $0 + $1.count } == 90)
         // Hand count: the fixture's variant cycles explore, exploit, compliance.
         let expectedExplore = decisions.filter {

@@ -24,6 +24,41 @@ struct StoreFailureTests {
         #expect(try scratch.store.verifySchemaCode() == .notMigrated)
     }
 
+    @Test(
+        "a table created by someone else without our key is keyed by migrate, refused when it holds duplicates",
+        arguments: Backend.available)
+    func foreignTableWithoutKey(backend: Backend) throws {
+        let scratch = try ScratchStore(backend)
+        let dialect: SQLDialect = backend == .postgres ? .postgres : .sqlite
+        let columns = Schema.outcomes.columns.map { "\($0.name) \(dialect.ddl($0))" }.joined(separator: ", ")
+        try scratch.raw("CREATE TABLE lazarus_outcomes (\(columns))")
+        let row = "'2026-01-01T00:00:00.000000Z', \(dialect.yes), 10"
+        try scratch.raw(
+            "INSERT INTO lazarus_outcomes (application_id, observed_at, defaulted, loss_amount) "
+                + "VALUES ('twice', \(row)), ('twice', \(row)), ('once', \(row))")
+        // Duplicates would count twice: nothing is picked between them, and nothing changes.
+        let error = #expect(throws: StoreError.self) { try scratch.store.migrate() }
+        #expect(error?.code == .schemaMismatch)
+        #expect(error?.message.contains("lazarus_outcomes holds 1 row(s) whose application_id") == true)
+        #expect(try scratch.count("lazarus_outcomes") == 3)
+        #expect(try scratch.store.verifySchemaCode() == .notMigrated)
+        // Without them, migrate adds the key, and a second copy is refused from then on.
+        try scratch.raw("DELETE FROM lazarus_outcomes WHERE application_id = 'twice'")
+        try scratch.store.migrate()
+        #expect(throws: (any Error).self) {
+            try scratch.raw(
+                "INSERT INTO lazarus_outcomes (application_id, observed_at, defaulted, loss_amount) VALUES ('once', \(row))"
+            )
+        }
+        #expect(try scratch.count("lazarus_outcomes") == 1)
+        // A reader refuses a table whose key was dropped later, in one line that says what to run.
+        try scratch.raw("DROP INDEX lazarus_outcomes_application_id_key")
+        let refused = #expect(throws: StoreError.self) { try scratch.store.verifySchema() }
+        #expect(
+            refused?.message.contains("lazarus_outcomes has no primary key or unique index on application_id") == true)
+        #expect(refused?.message.contains("\n") == false)
+    }
+
     @Test("a store migrated by a newer Lazarus is refused", arguments: Backend.available)
     func schemaTooNew(backend: Backend) throws {
         let scratch = try ScratchStore(backend)

@@ -31,7 +31,7 @@ struct StoreOddRowsTests {
         try scratch.store.insertDecisions(Fixtures.decisions(0..<5))
         try scratch.raw("UPDATE lazarus_decisions SET ingest_seq = 'x' WHERE ingest_seq = 3")
         let error = #expect(throws: StoreError.self) {
-            _ = try scratch.store.coldStartSnapshot(samplePerDay: 10, recentSequences: 100)
+            _ = try scratch.store.coldStartSnapshot(samplePerDay: 10, recentSequences: 100, horizon: .lastPlausible)
         }
         #expect(error?.code == .corruptData)
         #expect(throws: StoreError.self) { try scratch.store.streamDecisions(.all) { _ in } }
@@ -49,7 +49,8 @@ struct StoreOddRowsTests {
         }
         rows[2].decidedAt = try #require(Timestamp(iso8601: "9999-12-31T12:00:00Z"))
         try scratch.store.insertDecisions(rows)
-        let snapshot = try scratch.store.coldStartSnapshot(samplePerDay: 10, recentSequences: 100)
+        let snapshot = try scratch.store.coldStartSnapshot(
+            samplePerDay: 10, recentSequences: 100, horizon: .lastPlausible)
         #expect(snapshot.decisionGroups.reduce(0) { $0 + $1.count } == 3)
         #expect(snapshot.sample.contains { $0.day == rows[2].decidedAt.utcDay })
     }

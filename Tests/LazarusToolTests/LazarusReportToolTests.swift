@@ -160,6 +160,19 @@ struct LazarusReportToolTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: json)) == first)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.out).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty)
+        // A decision dated 2031 and a ledger reset dated 2030 have not happened: the default week stays W41 and
+        // its numbers do not move (the decision once made 2031-W22 the default week).
+        let file = String(fixture.store.dropFirst("sqlite:".count))
+        let sql = """
+            INSERT INTO lazarus_decisions (application_id, decided_at, variant, approved, reason, propensity, score)
+            VALUES ('from-2031', '2031-05-30T10:00:00.000000Z', 'exploit', 1, 'MODEL_QUALIFIED', 1, 0.8);
+            INSERT INTO lazarus_budget_ledger (at, kind, amount) VALUES ('2030-01-01T00:00:00.000000Z', 'reset', 0);
+            """
+        #expect(try Tool(name: "/usr/bin/sqlite3").runAbsolute([file, sql]).status == 0)
+        let rerun = try run(fixture, ["--performance-window", "7"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: json)) == first)
+        #expect(!FileManager.default.fileExists(atPath: "\(fixture.out)/shadow-report-2031-W22.pdf"))
     }
 
     @Test("without exploration (epsilon 0) the report is valid and says there is nothing to claim")
@@ -248,6 +261,40 @@ struct LazarusReportToolTests {
         #expect(result.stderr.contains(message))
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".pdf") }.isEmpty)
+    }
+
+    @Test(
+        "a full disk leaves no file and registers no model: the run completes or leaves nothing",
+        .enabled(if: Backend.postgresURL != nil))
+    func fullDisk() throws {
+        // On PostgreSQL the registration is the server's write, which the limit does not stop: it once came
+        // first, and a full disk left three draft models for a report that was never written.
+        let scratch = try ScratchStore(.postgres, migrated: true)
+        let sim = try Tool(name: "lazarus-sim").run(["--store", scratch.url, "--applications", "8000", "--days", "60"])
+        #expect(sim.status == 0, "\(sim.stderr)")
+        let directory = try TemporaryDirectory()
+        let out = directory.url.path
+        // 40 KiB per file, with SIGXFSZ ignored so that a write past it fails as on a full disk (the PDF is
+        // about 50 KiB, its JSON twin about 30 KiB).
+        let binary = Tool.productsDirectory.appendingPathComponent("lazarus-report").path
+        let command =
+            "trap '' XFSZ; ulimit -f 40; exec '\(binary)' --store \"$STORE\" --out '\(out)' --template '\(Self.template)'"
+            + " --week 2026-W47"
+        let result = try Tool(name: "/bin/bash").runAbsolute(["-c", command], environment: ["STORE": scratch.url])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.hasPrefix("lazarus-report: error: cannot write PDF '\(out)/shadow-report-2026-W47.pdf'"),
+            "\(result.stderr)")
+        #expect(result.stderr.filter { $0 == "\n" }.count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+        #expect(try scratch.store.models().isEmpty)
+        // With room, the same run completes.
+        let room = try Tool(name: "/bin/bash").runAbsolute(
+            ["-c", command.replacingOccurrences(of: "ulimit -f 40", with: "ulimit -f 1000")],
+            environment: ["STORE": scratch.url])
+        #expect(room.status == 0, "\(room.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).count == 2)
+        #expect(try scratch.store.models().count == 3)
     }
 
     @Test("a malformed template is refused before any work")

@@ -154,6 +154,21 @@ struct LazarusSimToolTests {
         #expect(try openStore(store).summary().decisionCount == 1500)
     }
 
+    @Test("an appended run that would pass the end of year 9999 is refused in one line and writes nothing")
+    func appendPastYear9999() throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.store()
+        let base = ["--store", store, "--applications", "500", "--days", "5"]
+        #expect(try sim.run(base + ["--start", "9999-12-27"]).status == 0)
+        let before = try snapshot(store)
+        // It once started on 10000-01-01, written as 0000-01-01.
+        let refused = try sim.run(base + ["--append"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("within the years 1900-9999"))
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        #expect(try snapshot(store) == before)
+    }
+
     @Test("the same seed gives identical table contents; another seed does not")
     func deterministic() throws {
         let directory = try TemporaryDirectory()
