@@ -113,6 +113,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // The parsers of outside text under libFuzzer (Fuzz/README.md); a replay of saved inputs otherwise.
+        .executableTarget(
+            name: "lazarus-fuzz",
+            dependencies: [
+                "LazarusStore", "LazarusExporter", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "lazarus-store-bench",
             dependencies: ["LazarusCore", "LazarusStore"],
@@ -160,8 +167,10 @@ let package = Package(
         .testTarget(
             name: "LazarusToolTests",
             dependencies: [
-                "LazarusCore", "LazarusStore", "LazarusTestSupport", "lazarus-sim", "lazarus-store", "lazarus-report",
-                "lazarus-exporter",
+                "LazarusCore", "LazarusStore", "LazarusMetrics", "LazarusExporter", "LazarusSimulation",
+                "LazarusTestSupport",
+                "lazarus-sim",
+                "lazarus-store", "lazarus-report", "lazarus-exporter", "lazarus-fuzz",
             ],
             exclude: ["Golden"],
             swiftSettings: strict),

@@ -29,14 +29,27 @@ public enum StoreURL: Equatable, Sendable, CustomStringConvertible {
             self = .sqlite(path: String(path))
             return
         }
-        let shown = Self.redact(text)
+        let shown = Self.printable(Self.redact(text))
         guard let colon = text.firstIndex(of: ":") else {
             throw StoreError(
                 .invalidURL, "store URL '\(shown)' has no scheme (expected sqlite:PATH or postgres://…)")
         }
         throw StoreError(
             .invalidURL,
-            "store URL scheme '\(text[..<colon])' is not supported (expected sqlite:PATH or postgres://…)")
+            "store URL scheme '\(Self.printable(String(text[..<colon])))' is not supported (expected sqlite:PATH or postgres://…)"
+        )
+    }
+
+    /// `text` with line breaks and other control characters escaped (`\n`, `\u{1B}`), for a one-line message.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .lineSeparator, .paragraphSeparator: out += scalar.escaped(asASCII: true)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// The URL with any password replaced by `***`, safe for logs and error messages.
@@ -102,6 +115,7 @@ public enum StoreURL: Equatable, Sendable, CustomStringConvertible {
         guard let info = userInfo(in: text), text[info].contains(where: { $0 == "/" || $0 == "@" }) else { return }
         throw StoreError(
             .invalidURL,
-            "store URL '\(redact(text))' has a '/' or '@' in its user name or password: percent-encode them (%2F, %40)")
+            "store URL '\(printable(redact(text)))' has a '/' or '@' in its user name or password: percent-encode them (%2F, %40)"
+        )
     }
 }
