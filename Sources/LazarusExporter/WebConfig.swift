@@ -230,14 +230,21 @@ private struct WebConfigParser {
             guard let user = key.scalar?.string, !Self.isNull(key) else {
                 throw invalid("basic_auth_users has a user name that is not text\(Self.at(key))")
             }
-            guard users[user] == nil else { throw invalid("basic_auth_users lists '\(user)' twice") }
+            // A name that looks like a misplaced hash or key, or spans lines, is not repeated.
+            let hidden =
+                Self.looksSecret(user)
+                || user.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true })
+            let (named, name) = hidden ? ("the user name\(Self.at(key))", "NAME") : ("'\(user)'", user)
+            guard users[user] == nil else { throw invalid("basic_auth_users lists \(named) twice") }
             guard !user.contains(":") else {
-                throw invalid("basic_auth_users: the user name '\(user)' contains ':', which basic auth cannot send")
+                throw invalid(
+                    "basic_auth_users: \(hidden ? named : "the user name \(named)") contains ':', which basic auth cannot send"
+                )
             }
             guard let hash = value.scalar?.string, !Self.isNull(value), WebConfig.isBcrypt(hash) else {
                 throw invalid(
-                    "basic_auth_users: the password of '\(user)' must be a bcrypt hash ($2y$, $2b$ or $2a$, cost 4 to"
-                        + " 31; htpasswd -nBC 10 \(user) makes one)")
+                    "basic_auth_users: the password of \(named) must be a bcrypt hash ($2y$, $2b$ or $2a$, cost 4 to"
+                        + " 31; htpasswd -nBC 10 \(name) makes one)")
             }
             users[user] = hash
         }

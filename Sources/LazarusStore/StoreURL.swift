@@ -29,15 +29,15 @@ public enum StoreURL: Equatable, Sendable, CustomStringConvertible {
             self = .sqlite(path: String(path))
             return
         }
+        // Named from the redacted text: what stands before the first colon may hold a `password=`.
         let shown = Self.printable(Self.redact(text))
-        guard let colon = text.firstIndex(of: ":") else {
+        guard let colon = shown.firstIndex(of: ":") else {
             throw StoreError(
                 .invalidURL, "store URL '\(shown)' has no scheme (expected sqlite:PATH or postgres://…)")
         }
         throw StoreError(
             .invalidURL,
-            "store URL scheme '\(Self.printable(String(text[..<colon])))' is not supported (expected sqlite:PATH or postgres://…)"
-        )
+            "store URL scheme '\(shown[..<colon])' is not supported (expected sqlite:PATH or postgres://…)")
     }
 
     /// `text` with line breaks and other control characters escaped (`\n`, `\u{1B}`), for a one-line message.
@@ -55,7 +55,8 @@ public enum StoreURL: Equatable, Sendable, CustomStringConvertible {
     /// The URL with any password replaced by `***`, safe for logs and error messages.
     public var description: String {
         switch self {
-        case .sqlite(let path): return "sqlite:\(path)"
+        // A path holds no password, but a mistyped `sqlite:postgres://u:pw@h` would: redacted as well.
+        case .sqlite(let path): return Self.redact("sqlite:\(path)")
         case .postgres(let uri): return Self.redact(uri)
         }
     }
@@ -69,14 +70,25 @@ public enum StoreURL: Equatable, Sendable, CustomStringConvertible {
         return out
     }
 
-    /// The passwords `text` carries, as written, each also percent-decoded (libpq decodes them).
+    /// The passwords `text` carries, each as written and percent-decoded (libpq decodes them).
+    /// - Parameter text: a URL or connection string.
+    /// - Returns: the passwords, in text order.
+    public static func passwords(in text: String) -> [String] {
+        secretRanges(in: text).flatMap { forms(String(text[$0])) }
+    }
+
+    /// A password as written and, when that differs, percent-decoded.
+    private static func forms(_ written: String) -> [String] {
+        written.removingPercentEncoding.map { $0 == written ? [written] : [written, $0] } ?? [written]
+    }
+
+    /// The passwords `text` carries (``passwords(in:)``) and their pieces.
     /// - Parameter text: a URL or connection string.
     /// - Returns: the secrets, for scrubbing messages that might echo them.
     public static func secrets(in text: String) -> [String] {
         secretRanges(in: text).flatMap { range -> [String] in
             let written = String(text[range])
-            let decoded = written.removingPercentEncoding
-            let whole = decoded.map { $0 == written ? [written] : [written, $0] } ?? [written]
+            let whole = forms(written)
             // The pieces too, longest first: libpq may echo a piece of a malformed password as a port or a host.
             let pieces = written.split(whereSeparator: { "/@:?#&=".contains($0) }).map(String.init)
             return whole + pieces.filter { !whole.contains($0) }.sorted { $0.count > $1.count }
