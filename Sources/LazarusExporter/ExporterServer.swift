@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -50,8 +51,9 @@ public struct ExporterServer: Sendable {
         let router = Router()
         // Middleware covers only the routes added after it: these come first. Headers outermost, so 401s get them.
         if !webConfig.headers.isEmpty { router.add(middleware: ResponseHeadersMiddleware(headers: webConfig.headers)) }
+        router.add(middleware: MethodMiddleware(paths: ["/", "/metrics", "/healthz", "/readyz"]))
         if !webConfig.users.isEmpty { router.add(middleware: BasicAuthMiddleware(users: webConfig.users)) }
-        router.get("metrics") { request, _ -> Response in
+        Self.route(router, "metrics") { request, _ -> Response in
             // Prometheus says how long it will wait; answer within it, less a margin for the response.
             // Any client can send the header: a value that is not a sane number of seconds gets the default.
             let timeout =
@@ -60,19 +62,26 @@ public struct ExporterServer: Sendable {
                 } ?? 10.5
             let deadline = Duration.milliseconds(Int(max(0.1, timeout - 0.5) * 1000))
             let (text, _) = await coordinator.scrape(deadline: deadline)
+            let body = ByteBuffer(string: text + Exposition.render(ProcessMetrics.families()))
             // The 0.0.4 text format answers OpenMetrics requests too: Prometheus falls back to it.
-            return Response(
-                status: .ok, headers: [.contentType: Exposition.contentType],
-                body: .init(byteBuffer: ByteBuffer(string: text)))
+            var headers: HTTPFields = [.contentType: Exposition.contentType, .vary: "Accept-Encoding"]
+            var input = body
+            guard Self.acceptsGzip(request.headers[.acceptEncoding]),
+                let compressed = try? input.compress(with: .gzip())
+            else { return Response(status: .ok, headers: headers, body: .init(byteBuffer: body)) }
+            headers[.contentEncoding] = "gzip"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: compressed))
         }
-        router.get("healthz") { _, _ in "ok\n" }
-        router.get("readyz") { _, _ -> Response in
+        Self.route(router, "healthz") { _, _ in
+            Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        Self.route(router, "readyz") { _, _ -> Response in
             let ready = worker.snapshot().ready
             return Response(
                 status: ready ? .ok : .serviceUnavailable,
                 body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "cold start in progress\n")))
         }
-        router.get("/") { _, _ -> Response in
+        Self.route(router, "/") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: Self.landingPage)))
@@ -98,6 +107,32 @@ public struct ExporterServer: Sendable {
     }
 
     static let scrapeTimeout = HTTPField.Name("X-Prometheus-Scrape-Timeout-Seconds")!
+
+    /// Serves `path` on GET, and on HEAD with the same status and headers (its `Content-Length` the GET body's)
+    /// and no body: load balancers and blackbox probes check with HEAD.
+    static func route(
+        _ router: Router<BasicRequestContext>, _ path: RouterPath,
+        _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+    ) {
+        router.get(path, use: handler)
+        router.head(path) { request, context -> Response in
+            var response = try await handler(request, context)
+            let length = response.body.contentLength
+            response.body = ResponseBody(contentLength: length) { writer in try await writer.finish(nil) }
+            return response
+        }
+    }
+
+    /// Whether an `Accept-Encoding` value takes gzip: listed, and not with `q=0`.
+    static func acceptsGzip(_ value: String?) -> Bool {
+        guard let value else { return false }
+        return value.split(separator: ",").contains { coding in
+            let parts = coding.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard parts.first == "gzip" || parts.first == "*" else { return false }
+            let q = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return q > 0
+        }
+    }
 
     static let landingPage = """
         <!doctype html>

@@ -21,7 +21,8 @@ final class RefreshWorker: @unchecked Sendable {
     private var status = RefreshStatus(up: false, lastRefresh: nil, duration: nil)
     private var ready = false
     /// What scrapes serve: published at the end of each refresh, readable while the next one runs.
-    private let published = Mutex((text: Exposition.render([RefreshWorker.down]), ready: false))
+    private let published = Mutex(
+        (text: Exposition.render([RefreshWorker.down, RefreshStatus.failuresFamily(0)]), ready: false))
     private var nextAttempt = Date.distantPast
     private var attempts = 0
     private var backoff = 1.0
@@ -77,7 +78,8 @@ final class RefreshWorker: @unchecked Sendable {
             // leave rows counted that the next refresh would read again.
             let counts = try state.refresh(from: .store(store), now: Date().timeIntervalSince1970)
             let duration = Date().timeIntervalSince(started)
-            status = RefreshStatus(up: true, lastRefresh: Date().timeIntervalSince1970, duration: duration)
+            status = RefreshStatus(
+                up: true, lastRefresh: Date().timeIntervalSince1970, duration: duration, failures: status.failures)
             ready = true
             backoff = 1
             logger.debug(
@@ -89,6 +91,7 @@ final class RefreshWorker: @unchecked Sendable {
                 ])
         } catch {
             status.up = false
+            status.failures += 1
             store = nil
             nextAttempt = Date().addingTimeInterval(backoff)
             backoff = min(backoff * 2, 30)
@@ -103,7 +106,8 @@ final class RefreshWorker: @unchecked Sendable {
         }
         let text =
             ready
-            ? Exposition.render(ExperimentAggregate.statusFamilies(status)) + body : Exposition.render([Self.down])
+            ? Exposition.render(ExperimentAggregate.statusFamilies(status)) + body
+            : Exposition.render([Self.down, RefreshStatus.failuresFamily(status.failures)])
         published.withLock { $0 = (text, ready) }
     }
 }

@@ -8,11 +8,21 @@ public struct RefreshStatus: Sendable, Equatable {
     public var lastRefresh: Double?
     /// How long that refresh took, in seconds.
     public var duration: Double?
+    /// Refreshes that failed since the exporter started.
+    public var failures: Int
 
-    public init(up: Bool, lastRefresh: Double?, duration: Double?) {
+    public init(up: Bool, lastRefresh: Double?, duration: Double?, failures: Int = 0) {
         self.up = up
         self.lastRefresh = lastRefresh
         self.duration = duration
+        self.failures = failures
+    }
+
+    /// `lazarus_refresh_failures_total`: served also while the cold start has not succeeded, when it counts most.
+    public static func failuresFamily(_ failures: Int) -> MetricFamily {
+        .init(
+            "lazarus_refresh_failures_total", .counter, "Refreshes from the store that failed.",
+            [.init(Double(failures))])
     }
 }
 
@@ -22,7 +32,7 @@ extension ExperimentAggregate {
         Self.statusFamilies(status) + dataFamilies()
     }
 
-    /// The exporter's own three families, which change at every refresh.
+    /// The exporter's own families, which change at every refresh.
     public static func statusFamilies(_ status: RefreshStatus) -> [MetricFamily] {
         [
             .init(
@@ -35,6 +45,7 @@ extension ExperimentAggregate {
             .init(
                 "lazarus_refresh_duration_seconds", .gauge, "How long the last refresh took.",
                 status.duration.map { [.init($0)] } ?? []),
+            RefreshStatus.failuresFamily(status.failures),
         ]
     }
 

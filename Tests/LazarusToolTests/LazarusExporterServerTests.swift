@@ -50,6 +50,9 @@ struct LazarusExporterServerTests {
         let metrics = try exporter.get("/metrics", headers: ["X-Prometheus-Scrape-Timeout-Seconds: 2"])
         #expect(metrics.status == 200)
         #expect(metrics.body.contains("lazarus_up 0"))
+        // Each failed attempt is counted, so an alert can fire on a rate of failures, not only on lazarus_up.
+        #expect((Self.value(metrics.body, "lazarus_refresh_failures_total") ?? 0) >= 1, "\(metrics.body)")
+        #expect(metrics.body.contains("process_resident_memory_bytes "))
         // Any client can send the header: nonsense in it must not stop the exporter.
         for nonsense in ["inf", "1e300", "-5", "NaN", "soon"] {
             let answer = try exporter.get("/metrics", headers: ["X-Prometheus-Scrape-Timeout-Seconds: \(nonsense)"])
@@ -101,7 +104,10 @@ struct LazarusExporterServerTests {
 
     /// The samples computed from the tables: everything but the exporter's own three status families.
     static func dataSamples(_ exposition: String) -> [Substring] {
-        let status = ["lazarus_up ", "lazarus_last_refresh_timestamp_seconds ", "lazarus_refresh_duration_seconds "]
+        let status = [
+            "lazarus_up ", "lazarus_last_refresh_timestamp_seconds ", "lazarus_refresh_duration_seconds ",
+            "lazarus_refresh_failures_total ", "process_",
+        ]
         return exposition.split(separator: "\n").filter { line in
             !line.hasPrefix("#") && !status.contains { line.hasPrefix($0) }
         }
