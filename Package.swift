@@ -34,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
+        // The version, and the git revision baked in at build time by the plugin beside it.
+        .target(name: "LazarusBuildInfo", swiftSettings: strict, plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool(), path: "Plugins/BuildInfoPlugin"),
         // C libraries, each behind a system-library target.
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -56,7 +59,8 @@ let package = Package(
         .target(
             name: "LazarusExporter",
             dependencies: [
-                "LazarusCore", "LazarusStore", "LazarusMetrics", .product(name: "Hummingbird", package: "hummingbird"),
+                "LazarusCore", "LazarusStore", "LazarusMetrics", "LazarusBuildInfo",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -89,6 +93,7 @@ let package = Package(
         .executableTarget(
             name: "lazarus-store",
             dependencies: [
+                "LazarusBuildInfo",
                 "LazarusCore", "LazarusStore", "LazarusCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -96,6 +101,7 @@ let package = Package(
         .executableTarget(
             name: "lazarus-sim",
             dependencies: [
+                "LazarusBuildInfo",
                 "LazarusCore", "LazarusStore", "LazarusSimulation", "LazarusCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -103,6 +109,7 @@ let package = Package(
         .executableTarget(
             name: "lazarus-report",
             dependencies: [
+                "LazarusBuildInfo",
                 "LazarusCore", "LazarusStore", "LazarusReport", "LazarusCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -110,6 +117,7 @@ let package = Package(
         .executableTarget(
             name: "lazarus-exporter",
             dependencies: [
+                "LazarusBuildInfo",
                 "LazarusCore", "LazarusStore", "LazarusMetrics", "LazarusExporter", "LazarusCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,6 +127,7 @@ let package = Package(
         .executableTarget(
             name: "lazarus-fuzz",
             dependencies: [
+                "LazarusBuildInfo",
                 "LazarusStore", "LazarusExporter", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

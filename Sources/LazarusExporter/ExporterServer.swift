@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import LazarusBuildInfo
 import LazarusCore
 import LazarusMetrics
 import LazarusStore
@@ -62,7 +63,7 @@ public struct ExporterServer: Sendable {
                 } ?? 10.5
             let deadline = Duration.milliseconds(Int(max(0.1, timeout - 0.5) * 1000))
             let (text, _) = await coordinator.scrape(deadline: deadline)
-            let body = ByteBuffer(string: text + Exposition.render(ProcessMetrics.families()))
+            let body = ByteBuffer(string: text + Exposition.render([Self.buildInfo] + ProcessMetrics.families()))
             // The 0.0.4 text format answers OpenMetrics requests too: Prometheus falls back to it.
             var headers: HTTPFields = [.contentType: Exposition.contentType, .vary: "Accept-Encoding"]
             var input = body
@@ -107,6 +108,19 @@ public struct ExporterServer: Sendable {
     }
 
     static let scrapeTimeout = HTTPField.Name("X-Prometheus-Scrape-Timeout-Seconds")!
+
+    /// `lazarus_build_info`: 1, with what this build is in its labels, so a version drift across a fleet shows.
+    static let buildInfo = MetricFamily(
+        "lazarus_build_info", .gauge,
+        "A metric with a constant '1' value labelled by the build's version, revision and Swift version.",
+        [
+            .init(
+                [
+                    ("version", BuildInfo.version), ("revision", BuildInfo.revision),
+                    ("swift_version", BuildInfo.swiftVersion),
+                ],
+                1)
+        ])
 
     /// Serves `path` on GET, and on HEAD with the same status and headers (its `Content-Length` the GET body's)
     /// and no body: load balancers and blackbox probes check with HEAD.

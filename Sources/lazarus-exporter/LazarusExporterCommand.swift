@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LazarusBuildInfo
 import LazarusCommandLine
 import LazarusCore
 import LazarusExporter
@@ -25,7 +26,8 @@ struct LazarusExporterCommand: AsyncParsableCommand {
 
             --web.config.file (or LAZARUS_WEB_CONFIG_FILE) turns on TLS and basic auth: a YAML file in the \
             Prometheus exporter-toolkit format, checked at start. It protects every path, /healthz included.
-            """)
+            """,
+        version: BuildInfo.versionLine("lazarus-exporter"))
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var policy: PolicyOptions

@@ -1,5 +1,6 @@
 #if !LAZARUS_FUZZ
 import ArgumentParser
+import LazarusBuildInfo
 import Foundation
 
 /// Without the fuzzer, the same checks over saved inputs: the seed corpus and every crash once found,
@@ -12,7 +13,8 @@ struct LazarusFuzzCommand: ParsableCommand {
         discussion: """
             Built with `swift build --sanitize=fuzzer -Xswiftc -DLAZARUS_FUZZ`, this is a libFuzzer binary \
             instead; see Fuzz/README.md.
-            """)
+            """,
+        version: BuildInfo.versionLine("lazarus-fuzz"))
 
     @Argument(help: "store-url or web-config.")
     var target: String

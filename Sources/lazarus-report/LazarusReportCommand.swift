@@ -1,4 +1,5 @@
 import ArgumentParser
+import LazarusBuildInfo
 import LazarusCommandLine
 import LazarusCore
 import LazarusReport
@@ -11,7 +12,8 @@ struct LazarusReportCommand: ParsableCommand {
             Writes <out>/shadow-report-<period>.pdf and .json, and registers V0, V1 and V2 in lazarus_models
             (status draft). Default window: the last complete ISO week of the data. Figures built on outcomes
             rest on the decisions at least the performance window old at the window's end.
-            """)
+            """,
+        version: BuildInfo.versionLine("lazarus-report"))
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var policy: PolicyOptions

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LazarusBuildInfo
 import LazarusCommandLine
 import LazarusCore
 import LazarusSimulation
@@ -17,7 +18,8 @@ struct LazarusSimCommand: ParsableCommand {
         discussion: """
             The generating model (features, the hidden gambling habit, the production model's blind spot,
             outcome delays and losses) is documented in Sources/LazarusSimulation/LazarusSimulation.docc/SimulatedLender.md. Equal settings give identical tables.
-            """)
+            """,
+        version: BuildInfo.versionLine("lazarus-sim"))
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var policy: PolicyOptions

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LazarusBuildInfo
 import LazarusCommandLine
 import LazarusStore
 
@@ -11,6 +12,7 @@ struct LazarusStoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lazarus-store",
         abstract: "Create, migrate and summarise a Lazarus store (SQLite file or PostgreSQL database).",
+        version: BuildInfo.versionLine("lazarus-store"),
         subcommands: [Migrate.self, Summary.self],
         defaultSubcommand: Summary.self)
 }

@@ -86,6 +86,15 @@ struct ExporterHTTPTests {
             (RunningExporter.value(body, "process_max_fds") ?? 0)
                 >= (RunningExporter.value(body, "process_open_fds") ?? 0))
         #expect(RunningExporter.value(body, "lazarus_refresh_failures_total") == 0)
+        // lazarus_build_info carries what --version prints.
+        let version = try Tool(name: "lazarus-exporter").run(["--version"]).stdout.trimmingCharacters(in: .newlines)
+        let parsed = try #require(VersionTests.parse(version, name: "lazarus-exporter"))
+        let number = version.split(separator: " ")[1]
+        let info =
+            #"lazarus_build_info{version="\#(number)",revision="\#(parsed.revision)",swift_version="\#(parsed.swift)"}"#
+        #expect(
+            RunningExporter.value(body, info) == 1,
+            "\(info) in \(body.split(separator: "\n").filter { $0.contains("build_info") })")
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") {
             let check = try Tool(name: "/bin/sh").runAbsolute([
                 "-c", "gzip -dc '\(zipped)' | /usr/bin/promtool check metrics",
