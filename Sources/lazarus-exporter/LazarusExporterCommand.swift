@@ -21,8 +21,8 @@ struct LazarusExporterCommand: AsyncParsableCommand {
             Serves /metrics, /healthz, /readyz and a landing page at /. The first refresh aggregates the \
             tables in the database; each scrape after that reads only the rows added since the last one, \
             within the scrape deadline (X-Prometheus-Scrape-Timeout-Seconds less 0.5 s); a refresh that \
-            cannot finish in time leaves the last complete snapshot served. LAZARUS_LOG_LEVEL sets the log \
-            level (debug logs one line per refresh).
+            cannot finish in time leaves the last complete snapshot served. --log.level debug logs one line \
+            per refresh; --log.format json writes each event as one JSON object per line.
 
             --web.config.file (or LAZARUS_WEB_CONFIG_FILE) turns on TLS and basic auth: a YAML file in the \
             Prometheus exporter-toolkit format, checked at start. It protects every path, /healthz included.
@@ -32,6 +32,7 @@ struct LazarusExporterCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var performanceWindow: PerformanceWindowOption
+    @OptionGroup var log: LogOptions
 
     @Option(help: "Address to serve on, HOST:PORT.")
     var listen = "127.0.0.1:9478"
@@ -66,8 +67,7 @@ struct LazarusExporterCommand: AsyncParsableCommand {
                 ?? WebConfig()
             // Fail fast on a bad URL; an unreachable database is not fatal: it is retried, with lazarus_up 0.
             let url = try store.url(environment)
-            var logger = Logger(label: "lazarus.exporter")
-            logger.logLevel = environment["LAZARUS_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            let logger = try log.logger("lazarus.exporter", environment)
             try await ExporterServer(
                 store: url, host: host, port: port, refreshInterval: refreshInterval,
                 riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV,

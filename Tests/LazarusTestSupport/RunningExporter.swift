@@ -21,6 +21,18 @@ public final class RunningExporter {
         try process.run()
     }
 
+    /// Simulates a small experiment into a fresh store of `directory` and starts an exporter on it.
+    public static func simulated(
+        in directory: TemporaryDirectory, applications: Int, days: Int, arguments: [String] = []
+    ) throws -> RunningExporter {
+        let store = directory.store()
+        let sim = try Tool(name: "lazarus-sim").run([
+            "--store", store, "--applications", String(applications), "--days", String(days),
+        ])
+        guard sim.status == 0 else { throw TestSupportError("lazarus-sim failed: \(sim.stderr)") }
+        return try RunningExporter(store: store, directory: directory, arguments: arguments)
+    }
+
     deinit {
         process.terminate()
         process.waitUntilExit()

@@ -30,10 +30,7 @@ struct ExporterHTTPTests {
     @Test("HEAD on every route, 405 with Allow for other methods, gzip on request, process metrics")
     func conventions() throws {
         let directory = try TemporaryDirectory()
-        let store = directory.store()
-        #expect(
-            try Tool(name: "lazarus-sim").run(["--store", store, "--applications", "3000", "--days", "5"]).status == 0)
-        let exporter = try RunningExporter(store: store, directory: directory)
+        let exporter = try RunningExporter.simulated(in: directory, applications: 3000, days: 5)
         #expect(try exporter.waitReady())
 
         for path in ["/", "/metrics", "/healthz", "/readyz"] {
@@ -102,5 +99,24 @@ struct ExporterHTTPTests {
             #expect(
                 check.status == 0 && check.stdout.isEmpty && check.stderr.isEmpty, "\(check.stdout) \(check.stderr)")
         }
+    }
+
+    @Test("--log.format json --log.level debug: every line one JSON event, the refreshes among them")
+    func jsonLogs() throws {
+        let directory = try TemporaryDirectory()
+        let exporter = try RunningExporter.simulated(
+            in: directory, applications: 2000, days: 5, arguments: ["--log.format", "json", "--log.level", "debug"])
+        #expect(try exporter.waitReady())
+        Thread.sleep(forTimeInterval: 1)
+        let lines = exporter.logText.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        var events: [[String: String]] = []
+        for line in lines {
+            let event = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+            #expect(event != nil, "not a JSON event: \(line)")
+            if let event { events.append(event) }
+        }
+        #expect(events.allSatisfy { $0["time"] != nil && $0["level"] != nil && $0["msg"] != nil })
+        #expect(events.contains { $0["msg"] == "refresh" && $0["level"] == "debug" && $0["cold_start"] == "true" })
     }
 }
