@@ -1,8 +1,36 @@
+import Foundation
 // swift-tools-version:6.2
 import PackageDescription
 
 // Our own targets treat every warning as an error; dependencies keep their own settings.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+// `LAZARUS_FUZZ=1` (scripts/fuzz) instruments the parsers' modules and the fuzz target for libFuzzer, and
+// only them: the dependencies stay as built, so the fuzz build recompiles a few modules, not the whole graph.
+let fuzzing = ProcessInfo.processInfo.environment["LAZARUS_FUZZ"] == "1"
+let fuzzed: [SwiftSetting] = strict + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])] : [])
+let fuzzTarget: [SwiftSetting] = fuzzed + (fuzzing ? [.define("LAZARUS_FUZZ")] : [])
+// libFuzzer without its main: SwiftPM names an executable's entry point itself, so the target's own main calls
+// libFuzzer's driver. The runtime sits beside the toolchain's clang.
+let fuzzRuntime: String? = {
+    guard fuzzing else { return nil }
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    guard let bin = path.split(separator: ":").first(where: { FileManager.default.fileExists(atPath: "\($0)/swiftc") })
+    else { return nil }
+    var directory = URL(fileURLWithPath: "\(bin)/swiftc").resolvingSymlinksInPath().deletingLastPathComponent()
+    while directory.path != "/" {
+        let root = directory.appendingPathComponent("lib/clang")
+        if let versions = try? FileManager.default.contentsOfDirectory(atPath: root.path) {
+            for version in versions.sorted().reversed() {
+                let archive = root.appendingPathComponent("\(version)/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a")
+                if FileManager.default.fileExists(atPath: archive.path) { return archive.path }
+            }
+        }
+        directory = directory.deletingLastPathComponent()
+    }
+    return nil
+}()
+let fuzzLink: [LinkerSetting] = fuzzRuntime.map { [.unsafeFlags(["-Xlinker", $0, "-lstdc++"])] } ?? []
 
 let package = Package(
     name: "Lazarus",
@@ -37,6 +65,8 @@ let package = Package(
         // The version, and the git revision baked in at build time by the plugin beside it.
         .target(name: "LazarusBuildInfo", swiftSettings: strict, plugins: ["BuildInfoPlugin"]),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool(), path: "Plugins/BuildInfoPlugin"),
+        // libFuzzer's driver, declared for the fuzz target (linked only under LAZARUS_FUZZ=1).
+        .target(name: "CLibFuzzer"),
         // C libraries, each behind a system-library target.
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -48,7 +78,7 @@ let package = Package(
         // The domain core: pure Swift, no I/O, no C.
         .target(name: "LazarusCore", swiftSettings: strict),
         .target(
-            name: "LazarusStore", dependencies: ["LazarusCore", "CSQLite", "CLibPQ"], swiftSettings: strict),
+            name: "LazarusStore", dependencies: ["LazarusCore", "CSQLite", "CLibPQ"], swiftSettings: fuzzed),
         .target(name: "LazarusRender", dependencies: ["CCairo", "LazarusCore"], swiftSettings: strict),
         // The simulated lender: applicants, hidden risk, production model, outcomes. Pure, deterministic.
         .target(name: "LazarusSimulation", dependencies: ["LazarusCore"], swiftSettings: strict),
@@ -73,7 +103,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
-            swiftSettings: strict),
+            swiftSettings: fuzzed),
         // The weekly shadow-mode report: numbers from the causal engine, pages drawn with Cairo.
         .target(
             name: "LazarusReport",
@@ -128,10 +158,11 @@ let package = Package(
         .executableTarget(
             name: "lazarus-fuzz",
             dependencies: [
+                "CLibFuzzer",
                 "LazarusBuildInfo",
                 "LazarusStore", "LazarusExporter", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict),
+            swiftSettings: fuzzTarget, linkerSettings: fuzzLink),
         .executableTarget(
             name: "lazarus-store-bench",
             dependencies: ["LazarusCore", "LazarusStore"],
