@@ -124,6 +124,18 @@ extension ExperimentAggregate {
                 "lazarus_exploration_losses_dollars_total", .counter, "Realised losses of explore loans, all periods.",
                 [.init(losses)]),
             .init(
+                "lazarus_exploration_incremental_losses_dollars_total", .counter,
+                "Realised losses of explore loans with propensity below 1 (approved only because of exploration).",
+                [.init(incrementalLosses)]),
+            .init(
+                "lazarus_policy_epsilon", .gauge,
+                "The exploration probability in force: the logged propensity of the newest explore approval of an applicant the model rejected.",
+                epsilonEvidence.map { [.init($0.propensity)] } ?? []),
+            .init(
+                "lazarus_loss_budget_period_seconds", .gauge,
+                "The budget period, the median gap between the ledger's recent period starts (resets, else grants).",
+                BudgetCadence.periodSeconds(ledger: ledger).map { [.init($0)] } ?? []),
+            .init(
                 "lazarus_exploration_exposure_dollars", .gauge,
                 "Principal of explore loans whose outcome is still pending.",
                 [.init(explorePrincipal - explorePrincipalSettled)]),

@@ -49,6 +49,11 @@ public struct ExperimentAggregate: Sendable {
     var outcomeCounts: [String: Double] = [:]  // "variant|outcome"
     var outcomesMatched: [Variant: Double] = [:]
     var exploreLosses: [(at: Timestamp, loss: Double)] = []
+    /// Losses of explore loans with propensity < 1: the loans only exploration made (the cost of knowledge).
+    var incrementalLosses = 0.0
+    /// The newest explore approval of an applicant production rejected: when, and its logged propensity,
+    /// which is the policy's epsilon at that moment (ties on time keep the larger, so order does not matter).
+    var epsilonEvidence: (at: Timestamp, propensity: Double)?
     var explorePrincipal = 0.0
     var explorePrincipalSettled = 0.0
     var goodLoansFound = 0.0
@@ -115,6 +120,12 @@ public struct ExperimentAggregate: Sendable {
             }
         }
         if variant == .explore { exploreDecisions += 1 }
+        if variant == .explore, approvedFlag, let propensity = row.propensity, propensity < 1 {
+            let evidence = (at: row.decidedAt, propensity: propensity)
+            if epsilonEvidence.map({ ($0.at, $0.propensity) < (evidence.at, evidence.propensity) }) ?? true {
+                epsilonEvidence = evidence
+            }
+        }
         if approvedFlag {
             approvedCount[variant, default: 0] += 1
             if variant == .explore { explorePrincipal += row.loanAmount ?? 0 }
@@ -162,6 +173,7 @@ public struct ExperimentAggregate: Sendable {
         guard variant == .explore else { return }
         explorePrincipalSettled += decision.loanAmount ?? 0
         if defaulted { exploreLosses.append((row.observedAt, loss)) }
+        if defaulted && propensity < 1 { incrementalLosses += loss }
         if score <= riskThreshold {
             if !defaulted { goodLoansFound += 1 }
             // The rejected region of design.md: production rejected it (score ≤ threshold) and it was a random

@@ -30,7 +30,7 @@ struct LazarusExporterCommand: AsyncParsableCommand {
         version: BuildInfo.versionLine("lazarus-exporter"))
 
     @OptionGroup var store: StoreOptions
-    @OptionGroup var policy: PolicyOptions
+    @OptionGroup var valuation: ValuationOptions
     @OptionGroup var performanceWindow: PerformanceWindowOption
     @OptionGroup var log: LogOptions
 
@@ -53,7 +53,7 @@ struct LazarusExporterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = Environment.process
-        let resolved = try policy.resolve(environment)
+        let valued = try valuation.resolve(environment)
         let windowDays = try performanceWindow.days(environment)
         guard once else {
             let (host, port) = try Self.parseListen(listen)
@@ -70,7 +70,7 @@ struct LazarusExporterCommand: AsyncParsableCommand {
             let logger = try log.logger("lazarus.exporter", environment)
             try await ExporterServer(
                 store: url, host: host, port: port, refreshInterval: refreshInterval,
-                riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV,
+                riskThreshold: valued.riskThreshold, lifetimeValue: valued.defaultLTV,
                 performanceWindowDays: windowDays, webConfig: webConfig, logger: logger
             ).run()
             return
@@ -78,7 +78,7 @@ struct LazarusExporterCommand: AsyncParsableCommand {
         let target = try store.open(environment)
         try target.verifySchema()
         var state = ExperimentState(
-            riskThreshold: resolved.policy.riskThreshold, lifetimeValue: resolved.defaultLTV,
+            riskThreshold: valued.riskThreshold, lifetimeValue: valued.defaultLTV,
             performanceWindowDays: windowDays)
         let clock = ContinuousClock()
         let start = clock.now

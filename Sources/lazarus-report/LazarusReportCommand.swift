@@ -16,7 +16,8 @@ struct LazarusReportCommand: ParsableCommand {
         version: BuildInfo.versionLine("lazarus-report"))
 
     @OptionGroup var store: StoreOptions
-    @OptionGroup var policy: PolicyOptions
+    @OptionGroup var valuation: ValuationOptions
+    @OptionGroup var exploration: EpsilonOption
 
     @Option(help: "ISO week to report, e.g. 2026-W47.")
     var week: String?
@@ -37,7 +38,8 @@ struct LazarusReportCommand: ParsableCommand {
 
     func run() throws {
         let environment = Environment.process
-        let resolved = try policy.resolve(environment)
+        let valued = try valuation.resolve(environment)
+        let policy = try PolicySettings(epsilon: exploration.epsilon(environment), riskThreshold: valued.riskThreshold)
         let period: ReportPeriod?
         switch (week, from, to) {
         case (let week?, nil, nil): period = try ReportPeriod(isoWeek: week)
@@ -47,7 +49,7 @@ struct LazarusReportCommand: ParsableCommand {
         }
         let windowDays = try performanceWindow.days(environment)
         let job = ShadowReportJob(
-            policy: resolved.policy, lifetimeValue: resolved.defaultLTV, outputDirectory: out, templatePath: template,
+            policy: policy, lifetimeValue: valued.defaultLTV, outputDirectory: out, templatePath: template,
             performanceWindowDays: windowDays)
         let output = try job.run(store: store.open(environment), period: period)
         print("wrote \(output.pdfPath) and \(output.jsonPath)")

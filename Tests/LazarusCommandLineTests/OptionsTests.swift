@@ -46,6 +46,15 @@ struct OptionsTests {
         #expect(error.map { "\($0)" } == message)
     }
 
+    @Test("readers offer only the settings they use: the exporter's valuation flags take no --epsilon")
+    func readersOfferWhatTheyUse() throws {
+        #expect(throws: (any Error).self) { try ValuationOptions.parse(["--epsilon", "0.1"]) }
+        #expect(throws: (any Error).self) { try ValuationOptions.parse(["--initial-loss-budget", "10"]) }
+        let valued = try ValuationOptions.parse(["--risk-threshold", "0.4"]).resolve(Environment([:]))
+        #expect(valued.riskThreshold == 0.4 && valued.defaultLTV == 500)
+        #expect(throws: (any Error).self) { try EpsilonOption.parse(["--initial-loss-budget", "10"]) }
+    }
+
     @Test("the store URL comes from the flag, else LAZARUS_STORE, else the embedded default")
     func storeURL() throws {
         #expect(try StoreOptions.parse([]).url(Environment([:])).description == "sqlite:output/lazarus.sqlite")

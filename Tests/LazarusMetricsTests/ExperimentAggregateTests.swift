@@ -223,3 +223,49 @@ struct ExperimentAggregateTests {
         #expect(aggregate.needsRebuild, "the three rows not held can only be counted from the tables")
     }
 }
+
+@Suite("the policy facts the rules read: epsilon, the budget period, incremental losses")
+struct PolicyFactsTests {
+    /// The simulator's own settings are the truth: the exporter must read them back from the rows alone.
+    @Test(
+        "epsilon, the budget period and the incremental losses equal the simulator's truth",
+        arguments: [(0.03, SimulationSettings.BudgetPeriod.day, 1), (0.05, .day, 2), (0.2, .once, 3), (0.1, .day, 4)]
+    )
+    func readBack(epsilon: Double, period: SimulationSettings.BudgetPeriod, seed: UInt64) throws {
+        let run = try ExperimentSimulator(
+            settings: SimulationSettings(
+                applications: 15_000, days: 40, seed: seed, policy: PolicySettings(epsilon: epsilon),
+                lossBudget: 2_000, budgetPeriod: period)
+        ).run()
+        let byID = Dictionary(uniqueKeysWithValues: run.decisions.map { ($0.applicationID, $0) })
+        var aggregate = ExperimentAggregate(riskThreshold: 0.5, lifetimeValue: 500)
+        // Outcomes first: order must not matter.
+        run.outcomes.forEach { aggregate.ingest($0, decision: byID[$0.applicationID]) }
+        for (index, row) in run.decisions.enumerated().reversed() { aggregate.ingest(row, sequence: Int64(index + 1)) }
+        aggregate.setLedger(run.ledger)
+        let f = aggregate.families(RefreshStatus(up: true, lastRefresh: 1, duration: 0.5))
+        #expect(ExperimentAggregateTests.value(f, "lazarus_policy_epsilon") == epsilon)
+        let expectedPeriod: Double? = period == .day ? 86_400 : nil
+        #expect(ExperimentAggregateTests.value(f, "lazarus_loss_budget_period_seconds") == expectedPeriod)
+        let incremental = run.outcomes.filter {
+            let decision = byID[$0.applicationID]!
+            return decision.variant == "explore" && decision.propensity! < 1 && $0.defaulted == true
+        }.reduce(0) { $0 + ($1.lossAmount ?? 0) }
+        #expect(incremental > 0)
+        let exported = try #require(
+            ExperimentAggregateTests.value(f, "lazarus_exploration_incremental_losses_dollars_total"))
+        #expect(abs(exported - incremental) < 1e-6)
+        #expect(exported < ExperimentAggregateTests.value(f, "lazarus_exploration_losses_dollars_total")!)
+    }
+
+    @Test("no explore approval of a rejected applicant: no epsilon is claimed")
+    func noEvidence() throws {
+        let run = try ExperimentSimulator(
+            settings: SimulationSettings(applications: 2_000, days: 2, seed: 5, policy: PolicySettings(epsilon: 0))
+        ).run()
+        var aggregate = ExperimentAggregate(riskThreshold: 0.5, lifetimeValue: 500)
+        for (index, row) in run.decisions.enumerated() { aggregate.ingest(row, sequence: Int64(index + 1)) }
+        let f = aggregate.families(RefreshStatus(up: true, lastRefresh: 1, duration: 0.5))
+        #expect(f.first { $0.name == "lazarus_policy_epsilon" }?.samples.isEmpty == true)
+    }
+}
