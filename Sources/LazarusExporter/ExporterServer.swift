@@ -78,9 +78,10 @@ public struct ExporterServer: Sendable {
         }
         Self.route(router, "readyz") { _, _ -> Response in
             let ready = worker.snapshot().ready
+            // Say why: a cold start that cannot succeed (a missing grant, no tables) is not "in progress".
+            let text = ready ? "ready" : worker.notReadyReason().map { "not ready: \($0)" } ?? "cold start in progress"
             return Response(
-                status: ready ? .ok : .serviceUnavailable,
-                body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "cold start in progress\n")))
+                status: ready ? .ok : .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
         }
         Self.route(router, "/") { _, _ -> Response in
             Response(

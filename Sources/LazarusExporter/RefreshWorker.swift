@@ -23,6 +23,8 @@ final class RefreshWorker: @unchecked Sendable {
     /// What scrapes serve: published at the end of each refresh, readable while the next one runs.
     private let published = Mutex(
         (text: Exposition.render([RefreshWorker.down, RefreshStatus.failuresFamily(0)]), ready: false))
+    /// Why the exporter is not ready, while the cold start has not succeeded: the last failure's one line.
+    private let blocker = Mutex<String?>(nil)
     private var nextAttempt = Date.distantPast
     private var attempts = 0
     private var backoff = 1.0
@@ -44,6 +46,12 @@ final class RefreshWorker: @unchecked Sendable {
     /// refresh in progress: that is what lets a scrape answer within its deadline.
     func snapshot() -> (text: String, ready: Bool) {
         published.withLock { $0 }
+    }
+
+    /// Why `/readyz` is 503: the last refresh's error while no cold start has succeeded, `nil` while the first
+    /// one is still running (or once ready). The message is the store's, which never carries a password.
+    func notReadyReason() -> String? {
+        blocker.withLock { $0 }
     }
 
     /// How many refreshes have reached the store (for tests and logs).
@@ -81,6 +89,7 @@ final class RefreshWorker: @unchecked Sendable {
             status = RefreshStatus(
                 up: true, lastRefresh: Date().timeIntervalSince1970, duration: duration, failures: status.failures)
             ready = true
+            blocker.withLock { $0 = nil }
             backoff = 1
             logger.debug(
                 "refresh",
@@ -97,6 +106,7 @@ final class RefreshWorker: @unchecked Sendable {
             backoff = min(backoff * 2, 30)
             let message = (error as? UserFacingError)?.message ?? "\(error)"
             logger.warning("refresh failed", metadata: ["error": "\(message)", "retry_in_seconds": "\(backoff / 2)"])
+            if !ready { blocker.withLock { $0 = message } }
         }
         // The tables' families are rendered again only when a refresh changed them: an idle scrape renders
         // three lines, however large the experiment.

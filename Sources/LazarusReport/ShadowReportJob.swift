@@ -10,11 +10,15 @@ public struct ShadowReportJob {
     public var templatePath: String
     /// W, in days: how long an outcome may take to arrive.
     public var performanceWindowDays: Int
+    /// Whether to register V0–V2 as `draft` in `lazarus_models`; `false` (`--no-register`) writes nothing to
+    /// the store, so the report runs on read-only credentials and on a hot standby.
+    public var registersModels: Bool
 
     public init(
         policy: PolicySettings, lifetimeValue: Double, outputDirectory: String, templatePath: String,
-        performanceWindowDays: Int = Maturity.defaultWindowDays
+        performanceWindowDays: Int = Maturity.defaultWindowDays, registersModels: Bool = true
     ) {
+        self.registersModels = registersModels
         self.policy = policy
         self.lifetimeValue = lifetimeValue
         self.outputDirectory = outputDirectory
@@ -104,9 +108,10 @@ public struct ShadowReportJob {
                 (pdfPath, { try ShadowReportRenderer(report: report, text: text).render(to: $0) }),
                 (jsonPath, { try Self.writeJSON(report, to: $0, finalPath: jsonPath) }),
             ],
-            before: { for record in records { try store.saveModel(record) } })
+            before: { if registersModels { for record in records { try store.saveModel(record) } } })
         return Output(
-            report: result.report, pdfPath: pdfPath, jsonPath: jsonPath, registeredVersions: records.map(\.version))
+            report: result.report, pdfPath: pdfPath, jsonPath: jsonPath,
+            registeredVersions: registersModels ? records.map(\.version) : [])
     }
 
     static func metricsJSON(_ model: ShadowReport.ModelSummary) throws -> String {

@@ -149,6 +149,18 @@ enum SQLDialect: Sendable {
             ? ["TRUNCATE \(tables.joined(separator: ", ")) RESTART IDENTITY"] : tables.map { "DELETE FROM \($0)" }
     }
 
+    /// Rows (`table_name`) of those of `tables` that exist but the current role may not `SELECT` from;
+    /// `nil` where the database has no privileges (SQLite: whoever can open the file can read it).
+    func unreadableTables(_ tables: [String]) -> String? {
+        guard self == .postgres else { return nil }
+        let names = tables.map { "('\($0)')" }.joined(separator: ", ")
+        // CASE keeps has_table_privilege away from a table that does not exist, where it would raise.
+        return """
+            SELECT t.name FROM (VALUES \(names)) AS t(name)
+            WHERE CASE WHEN to_regclass(t.name) IS NULL THEN false ELSE NOT has_table_privilege(t.name, 'SELECT') END
+            """
+    }
+
     /// One row, column `present`, when `table` exists.
     func tableExists(_ table: String) -> String {
         switch self {

@@ -15,7 +15,7 @@ extension SQLStore {
             }
             // Checked inside the transaction: a table someone else created without our columns makes
             // the whole migration roll back, leaving their table and its rows exactly as they were.
-            let missing = Schema.missingColumns(found: try existingColumns())
+            let missing = Schema.missingColumns(Schema.tables, found: try existingColumns())
             guard missing.isEmpty else { throw Schema.missingColumnsError(missing) }
             // A foreign table without our key would count a row written twice twice: the key is added, and
             // rows already duplicated are refused, not picked between.
@@ -32,13 +32,24 @@ extension SQLStore {
     }
 
     @discardableResult func verifySchema() throws -> Int {
+        // First the grants: without SELECT, PostgreSQL's catalogue hides a table's columns, and the reader
+        // would be told to add columns that are there.
+        if let query = dialect.unreadableTables(Schema.readTables.map(\.name) + [Schema.migrationsTable]) {
+            var unreadable: [String] = []
+            try database.query(query) { row in try row.text(0).map { unreadable.append($0) } }
+            if !unreadable.isEmpty { throw Schema.permissionError(unreadable) }
+        }
         guard let version = try appliedSchemaVersion() else {
             throw StoreError(.notMigrated, "the store has no Lazarus tables yet; run `lazarus-store migrate` first")
         }
         if version > Schema.currentVersion { throw Schema.tooNewError(version) }
-        let missing = Schema.missingColumns(found: try existingColumns())
+        // Readers need the design's tables only: the budget state is the simulator's.
+        let missing = Schema.missingColumns(Schema.readTables, found: try existingColumns())
         guard missing.isEmpty else { throw Schema.missingColumnsError(missing) }
-        if let (table, key) = Schema.unkeyedTables(found: try existingKeys()).first {
+        let readNames = Set(Schema.readTables.map(\.name))
+        if let (table, key) = Schema.unkeyedTables(found: try existingKeys()).first(where: {
+            readNames.contains($0.table)
+        }) {
             throw Schema.unkeyedError(table, key)
         }
         return version

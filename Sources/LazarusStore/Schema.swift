@@ -1,7 +1,7 @@
 /// The four tables of the design, with their types in each dialect, and the migrations that build them.
 ///
 /// The schema version lives in `lazarus_schema_migrations`, one row per applied migration. A later
-/// issue adds a column by appending a migration here; `requiredColumns` grows with it.
+/// issue adds a column by appending a migration here; ``missingColumns(_:found:)`` checks it from then on.
 public enum Schema {
     /// The version this build creates and reads.
     public static let currentVersion = 2
@@ -148,10 +148,9 @@ public enum Schema {
 
     static let migrationsTable = "lazarus_schema_migrations"
 
-    /// The columns each table must have for this build to read and write it.
-    static var requiredColumns: [(table: String, columns: [String])] {
-        tables.map { ($0.name, $0.columns.map(\.name)) }
-    }
+    /// What a reader (the exporter, the report, `lazarus-store summary`) needs: the design's tables, never a
+    /// table only the simulator writes. The README's read-only grants are exactly these and the migrations table.
+    static let readTables = experimentTables
 
     /// The statements of migration `version` (1-based) in a dialect: the tables it creates, with the columns
     /// they had then, and the columns it adds to tables created before (a column is declared once, in its
@@ -210,15 +209,26 @@ public enum Schema {
                 + " nothing was changed — add the columns or point Lazarus at another database")
     }
 
-    /// Compares the columns found with the required ones.
-    /// - Parameter found: the column names present in each table.
+    /// Compares the columns found with those `tables` must have for this build to read and write them.
+    /// - Parameters:
+    ///   - tables: the tables to check.
+    ///   - found: the column names present in each table.
     /// - Returns: the tables with missing columns (empty when all is well).
-    static func missingColumns(found: [String: Set<String>]) -> [(table: String, columns: [String])] {
-        requiredColumns.compactMap { table, columns in
-            let present = found[table] ?? []
-            let missing = columns.filter { !present.contains($0) }
-            return missing.isEmpty ? nil : (table, missing)
+    static func missingColumns(_ tables: [Table], found: [String: Set<String>]) -> [(table: String, columns: [String])]
+    {
+        tables.compactMap { table in
+            let present = found[table.name] ?? []
+            let missing = table.columns.map(\.name).filter { !present.contains($0) }
+            return missing.isEmpty ? nil : (table.name, missing)
         }
+    }
+
+    /// Tables the role may not read: one line naming them and the grant that mends it.
+    static func permissionError(_ tables: [String]) -> StoreError {
+        let list = tables.joined(separator: ", ")
+        return StoreError(
+            .permissionDenied,
+            "the database role may not read \(list): run `GRANT SELECT ON \(list) TO <the role>` as the tables' owner")
     }
 
     /// The tables whose key (``Table/key``) is not enforced: neither a primary key nor a unique index on it.

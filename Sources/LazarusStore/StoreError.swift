@@ -14,6 +14,8 @@ public enum StoreErrorCode: String, Sendable {
     case connectionFailed = "connection-failed"
     /// The tables exist but do not have the columns Lazarus needs.
     case schemaMismatch = "schema-mismatch"
+    /// The role may not read a table Lazarus needs (a missing `GRANT`).
+    case permissionDenied = "permission-denied"
     /// The store was migrated by a newer Lazarus than this one.
     case schemaTooNew = "schema-too-new"
     /// The tables have not been created yet (run a migration).

@@ -33,6 +33,11 @@ struct LazarusReportCommand: ParsableCommand {
 
     @OptionGroup var performanceWindow: PerformanceWindowOption
 
+    @Flag(
+        name: .customLong("no-register"),
+        help: "Do not register the report's models in lazarus_models: read only (a read-only role, a standby).")
+    var noRegister = false
+
     @Option(help: "Mustache template for the report's wording.")
     var template = "templates/shadow-report.mustache"
 
@@ -50,7 +55,7 @@ struct LazarusReportCommand: ParsableCommand {
         let windowDays = try performanceWindow.days(environment)
         let job = ShadowReportJob(
             policy: policy, lifetimeValue: valued.defaultLTV, outputDirectory: out, templatePath: template,
-            performanceWindowDays: windowDays)
+            performanceWindowDays: windowDays, registersModels: !noRegister)
         let output = try job.run(store: store.open(environment), period: period)
         print("wrote \(output.pdfPath) and \(output.jsonPath)")
         if !output.registeredVersions.isEmpty {

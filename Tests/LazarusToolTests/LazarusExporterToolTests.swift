@@ -125,10 +125,20 @@ struct LazarusExporterToolTests {
     }
 }
 
-@Suite("lazarus-exporter with a read-only PostgreSQL role")
-struct LazarusExporterReadOnlyTests {
+@Suite("readers on a read-only PostgreSQL role, made with the README's own statements")
+struct ReadOnlyRoleTests {
+    /// The SQL block after `<!-- read-only-role -->` in the README, as statements.
+    static func readmeStatements() throws -> [String] {
+        let readme = try String(contentsOf: Repository.path("README.md"), encoding: .utf8)
+        let marked = try #require(readme.range(of: "<!-- read-only-role -->\n```sql\n"))
+        let end = try #require(readme[marked.upperBound...].range(of: "```"))
+        return readme[marked.upperBound..<end.lowerBound].split(separator: ";").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        }.filter { !$0.isEmpty }
+    }
+
     @Test(
-        "SELECT on the Lazarus tables is all it needs",
+        "the exporter and lazarus-report --no-register need SELECT on the design's tables only; a missing grant is one line",
         .enabled(if: ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"] != nil))
     func readOnlyRole() throws {
         let base = try #require(ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"])
@@ -139,19 +149,58 @@ struct LazarusExporterReadOnlyTests {
         try ScratchStore.raw(admin, "CREATE SCHEMA \(schema)")
         defer {
             _ = try? ScratchStore.raw(admin, "DROP SCHEMA \(schema) CASCADE")
+            _ = try? ScratchStore.raw(admin, "DROP OWNED BY \(role)")
             _ = try? ScratchStore.raw(admin, "DROP ROLE IF EXISTS \(role)")
         }
         let owner = base + "?options=-csearch_path%3D\(schema)"
+        let sim = try Tool(name: "lazarus-sim").run(["--store", owner, "--applications", "3000", "--days", "20"])
+        #expect(sim.status == 0, "\(sim.stderr)")
+        // The README's statements, only the role's name and the schema made the test's own.
+        let statements = try Self.readmeStatements()
+        #expect(statements.count == 3)
+        let tablesOwner = try openStore(owner)
+        for statement in statements {
+            try ScratchStore.raw(
+                tablesOwner,
+                statement.replacingOccurrences(of: "lazarus_reader", with: role)
+                    .replacingOccurrences(of: "SCHEMA public", with: "SCHEMA \(schema)"))
+        }
+        let reader = owner.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role):change-me@")
+        let exporter = try Tool(name: "lazarus-exporter").run(["--once", "--store", reader])
+        #expect(exporter.status == 0, "\(exporter.stderr)")
+        #expect(exporter.stdout.contains("lazarus_up 1"))
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ro-\(suffix)").path
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let report = try Tool(name: "lazarus-report").run(
+            ["--store", reader, "--no-register", "--out", out, "--performance-window", "7"])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(!report.stdout.contains("registered"))
+        #expect(try openStore(owner).models().isEmpty)
+        // Without --no-register the report needs to write: refused in one line, and no file left behind.
+        let registering = try Tool(name: "lazarus-report").run(
+            ["--store", reader, "--out", out + "/again", "--performance-window", "7"])
+        #expect(registering.status != 0)
+        #expect(registering.stderr.filter { $0 == "\n" }.count == 1, "\(registering.stderr)")
+        // A grant taken away: one line naming the table and the grant, not "add the columns".
+        try ScratchStore.raw(tablesOwner, "REVOKE SELECT ON lazarus_outcomes FROM \(role)")
+        let revoked = try Tool(name: "lazarus-exporter").run(["--once", "--store", reader])
+        #expect(revoked.status != 0)
         #expect(
-            try Tool(name: "lazarus-sim").run(["--store", owner, "--applications", "3000", "--days", "6"]).status == 0)
-        // The role the exporter documentation gives (LazarusExporter.docc/Refreshing.md): USAGE on the schema, SELECT on the tables, nothing else.
-        try ScratchStore.raw(admin, "CREATE ROLE \(role) LOGIN")
-        try ScratchStore.raw(admin, "GRANT USAGE ON SCHEMA \(schema) TO \(role)")
-        try ScratchStore.raw(admin, "GRANT SELECT ON ALL TABLES IN SCHEMA \(schema) TO \(role)")
-        let reader = owner.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(role)@")
-        let result = try Tool(name: "lazarus-exporter").run(["--once", "--store", reader])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("lazarus_up 1"))
+            revoked.stderr
+                == "lazarus-exporter: error: the database role may not read lazarus_outcomes: run `GRANT SELECT ON lazarus_outcomes TO <the role>` as the tables' owner\n"
+        )
+        // The server says why it is not ready, instead of "cold start in progress" for ever.
+        let directory = try TemporaryDirectory()
+        let server = try RunningExporter(store: reader, directory: directory)
+        var readiness = (status: 0, body: "")
+        for _ in 0..<100 {
+            readiness = (try? server.get("/readyz")) ?? (0, "")
+            if readiness.body.hasPrefix("not ready") { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(readiness.status == 503)
+        #expect(readiness.body.hasPrefix("not ready: the database role may not read lazarus_outcomes"), "\(readiness)")
         // And it really is read-only: a write through that role is refused.
         let writer = try openStore(reader)
         #expect(throws: StoreError.self) {
