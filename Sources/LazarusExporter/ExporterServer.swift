@@ -42,12 +42,19 @@ public struct ExporterServer: Sendable {
         self.webConfig = webConfig
     }
 
+    /// The default statement timeout of a steady-state refresh: shorter than the refresh interval, so one hung
+    /// query cannot hold the only refresh worker past the next refresh, and at least a second.
+    static func statementTimeout(refreshInterval: Double) -> Double {
+        max(1, refreshInterval * 0.8)
+    }
+
     /// Runs the HTTP server and the background refresh as one service group until SIGTERM or SIGINT, then
     /// shuts both down gracefully: in-flight requests are answered and the refresh loop has ended on return.
     public func run() async throws {
         let worker = RefreshWorker(
             url: store, riskThreshold: riskThreshold, lifetimeValue: lifetimeValue,
-            performanceWindowDays: performanceWindowDays, logger: logger)
+            performanceWindowDays: performanceWindowDays,
+            statementSeconds: Self.statementTimeout(refreshInterval: refreshInterval), logger: logger)
         let coordinator = ScrapeCoordinator(worker: worker)
         let router = Router()
         // Middleware covers only the routes added after it: these come first. Headers outermost, so 401s get them.

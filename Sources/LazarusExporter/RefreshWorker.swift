@@ -25,6 +25,14 @@ final class RefreshWorker: @unchecked Sendable {
         (text: Exposition.render([RefreshWorker.down, RefreshStatus.failuresFamily(0)]), ready: false))
     /// Why the exporter is not ready, while the cold start has not succeeded: the last failure's one line.
     private let blocker = Mutex<String?>(nil)
+    /// The PostgreSQL statement timeout of steady-state refreshes, and of the cold start (which reads
+    /// everything: 35 s for 10 million rows here). After a failure the next attempt gets twice the limit,
+    /// up to the cold start's, so a large catch-up after an outage still finishes; a success restores it.
+    private let statementSeconds: Double
+    static let coldStartStatementSeconds = 600.0
+    private var statementLimit: Double
+    /// The limit this exporter set on the open connection (`nil`: none, or one set elsewhere).
+    private var limitInForce: Double?
     private var nextAttempt = Date.distantPast
     private var attempts = 0
     private var backoff = 1.0
@@ -34,8 +42,10 @@ final class RefreshWorker: @unchecked Sendable {
 
     init(
         url: StoreURL, riskThreshold: Double, lifetimeValue: Double,
-        performanceWindowDays: Int = Maturity.defaultWindowDays, logger: Logger
+        performanceWindowDays: Int = Maturity.defaultWindowDays, statementSeconds: Double = 12, logger: Logger
     ) {
+        self.statementSeconds = statementSeconds
+        self.statementLimit = statementSeconds
         self.url = url
         self.logger = logger
         self.state = ExperimentState(
@@ -79,6 +89,10 @@ final class RefreshWorker: @unchecked Sendable {
                 // Never creating: a deleted SQLite store is reported, not replaced by an empty one.
                 let opened = try openStore(url, creating: false)
                 try opened.verifySchema()
+                let asked = ready ? statementLimit : Self.coldStartStatementSeconds
+                // Remembered only when it is ours to change: a limit from the URL or the role stands.
+                let granted = try opened.limitStatements(toSeconds: asked)
+                limitInForce = granted == asked ? granted : nil
                 store = opened
             }
             guard let store else { return }
@@ -90,6 +104,10 @@ final class RefreshWorker: @unchecked Sendable {
                 up: true, lastRefresh: Date().timeIntervalSince1970, duration: duration, failures: status.failures)
             ready = true
             blocker.withLock { $0 = nil }
+            statementLimit = statementSeconds
+            if let limit = limitInForce, limit > statementSeconds {
+                limitInForce = try store.limitStatements(toSeconds: statementSeconds)
+            }
             backoff = 1
             logger.debug(
                 "refresh",
@@ -102,6 +120,7 @@ final class RefreshWorker: @unchecked Sendable {
             status.up = false
             status.failures += 1
             store = nil
+            if ready { statementLimit = min(statementLimit * 2, Self.coldStartStatementSeconds) }
             nextAttempt = Date().addingTimeInterval(backoff)
             backoff = min(backoff * 2, 30)
             let message = (error as? UserFacingError)?.message ?? "\(error)"

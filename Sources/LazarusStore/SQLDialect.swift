@@ -161,6 +161,12 @@ enum SQLDialect: Sendable {
             """
     }
 
+    /// One row: the session's statement timeout in milliseconds (0 for none) and where it was set (`default`,
+    /// `session` for a `SET`, `client` for the URL's options, `user`, `database`, …); `nil` without one.
+    var statementTimeoutSetting: String? {
+        self == .postgres ? "SELECT setting::bigint, source FROM pg_settings WHERE name = 'statement_timeout'" : nil
+    }
+
     /// One row, column `present`, when `table` exists.
     func tableExists(_ table: String) -> String {
         switch self {

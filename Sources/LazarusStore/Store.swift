@@ -134,6 +134,15 @@ public protocol Store: AnyObject {
     /// Deletes every row of the four tables (the schema stays), in one transaction.
     /// - Throws: ``StoreError``.
     func deleteAllRows() throws
+
+    /// Bounds how long one statement of this connection may run (PostgreSQL's `statement_timeout`), so a hung
+    /// query fails instead of stalling its reader for ever. A limit the connection already has from
+    /// elsewhere (the URL's `options=-c statement_timeout=…`, `ALTER ROLE … SET`, the server's
+    /// configuration) wins and is kept.
+    /// - Parameter seconds: the limit to set, > 0.
+    /// - Returns: the limit in force, in seconds; `nil` where the database has none (SQLite).
+    /// - Throws: ``StoreError``.
+    @discardableResult func limitStatements(toSeconds seconds: Double) throws -> Double?
 }
 
 extension Store {

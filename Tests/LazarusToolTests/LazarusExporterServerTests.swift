@@ -102,6 +102,41 @@ struct LazarusExporterServerTests {
         #expect(Self.value(body, series) == before)
     }
 
+    @Test(
+        "a hung query is cut by the statement timeout, counted as a failure, and the exporter recovers",
+        .enabled(if: ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"] != nil))
+    func hungQuery() throws {
+        let base = try #require(ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"])
+        let tag = "hung_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
+        let admin = try openStore(base)
+        try ScratchStore.raw(admin, "CREATE SCHEMA \(tag)")
+        defer { _ = try? ScratchStore.raw(admin, "DROP SCHEMA \(tag) CASCADE") }
+        let owner = base + "?options=-csearch_path%3D\(tag)"
+        #expect(
+            try Tool(name: "lazarus-sim").run(["--store", owner, "--applications", "3000", "--days", "6"]).status == 0)
+        let directory = try TemporaryDirectory()
+        // Refreshing every 0.5 s: the steady-state limit is its floor, 1 s.
+        let exporter = try RunningExporter(store: owner, directory: directory)
+        #expect(try exporter.waitReady())
+        // Another session holds a lock every read of the decisions waits for: without a limit the only
+        // refresh worker would wait with it for ever.
+        let locker = try openStore(owner)
+        try ScratchStore.raw(locker, "BEGIN")
+        try ScratchStore.raw(locker, "LOCK TABLE lazarus_decisions IN ACCESS EXCLUSIVE MODE")
+        var log = ""
+        for _ in 0..<60 where !log.contains("statement timeout") {
+            Thread.sleep(forTimeInterval: 0.25)
+            _ = try? exporter.get("/metrics")
+            log = exporter.logText
+        }
+        #expect(log.contains("canceling statement due to statement timeout"), "\(log)")
+        let failing = try exporter.get("/metrics").body
+        #expect((Self.value(failing, "lazarus_refresh_failures_total") ?? 0) >= 1)
+        try ScratchStore.raw(locker, "COMMIT")
+        let body = exporter.scrape { $0.contains("lazarus_up 1") }
+        #expect(body.contains("lazarus_up 1"), "the exporter must recover once the lock is gone")
+    }
+
     /// The samples computed from the tables: everything but the exporter's own three status families.
     static func dataSamples(_ exposition: String) -> [Substring] {
         let status = [
