@@ -69,16 +69,10 @@ struct LazarusExporterServerTests {
         "a PostgreSQL connection that is cut is reported, retried and recovered, counting nothing twice",
         .enabled(if: ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"] != nil))
     func postgresRecovery() throws {
-        let base = try #require(ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"])
-        let tag = "exp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
-        let admin = try openStore(base)
-        try ScratchStore.raw(admin, "CREATE SCHEMA \(tag)")
-        defer { _ = try? ScratchStore.raw(admin, "DROP SCHEMA \(tag) CASCADE") }
-        let owner = base + "?options=-csearch_path%3D\(tag)"
-        #expect(
-            try Tool(name: "lazarus-sim").run(["--store", owner, "--applications", "3000", "--days", "6"]).status == 0)
+        let schema = try SimulatedSchema(prefix: "exp")
+        let (admin, tag) = (schema.admin, schema.name)
         let directory = try TemporaryDirectory()
-        let exporter = try RunningExporter(store: owner + "&application_name=\(tag)", directory: directory)
+        let exporter = try RunningExporter(store: schema.owner + "&application_name=\(tag)", directory: directory)
         #expect(try exporter.waitReady())
         let series =
             "lazarus_decisions_total{variant=\"explore\",decision=\"approve\",reason=\"PROJECT_LAZARUS_EXPLORE\"}"
@@ -106,21 +100,14 @@ struct LazarusExporterServerTests {
         "a hung query is cut by the statement timeout, counted as a failure, and the exporter recovers",
         .enabled(if: ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"] != nil))
     func hungQuery() throws {
-        let base = try #require(ProcessInfo.processInfo.environment["LAZARUS_TEST_POSTGRES_URL"])
-        let tag = "hung_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
-        let admin = try openStore(base)
-        try ScratchStore.raw(admin, "CREATE SCHEMA \(tag)")
-        defer { _ = try? ScratchStore.raw(admin, "DROP SCHEMA \(tag) CASCADE") }
-        let owner = base + "?options=-csearch_path%3D\(tag)"
-        #expect(
-            try Tool(name: "lazarus-sim").run(["--store", owner, "--applications", "3000", "--days", "6"]).status == 0)
+        let schema = try SimulatedSchema(prefix: "hung")
         let directory = try TemporaryDirectory()
         // Refreshing every 0.5 s: the steady-state limit is its floor, 1 s.
-        let exporter = try RunningExporter(store: owner, directory: directory)
+        let exporter = try RunningExporter(store: schema.owner, directory: directory)
         #expect(try exporter.waitReady())
         // Another session holds a lock every read of the decisions waits for: without a limit the only
         // refresh worker would wait with it for ever.
-        let locker = try openStore(owner)
+        let locker = try openStore(schema.owner)
         try ScratchStore.raw(locker, "BEGIN")
         try ScratchStore.raw(locker, "LOCK TABLE lazarus_decisions IN ACCESS EXCLUSIVE MODE")
         var log = ""
