@@ -6,18 +6,20 @@ public struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Store URL: sqlite:PATH or postgres://… (default: $LAZARUS_STORE, else sqlite:output/lazarus.sqlite).",
+            "Store URL: sqlite:PATH or postgres://… (default: $LAZARUS_STORE, else sqlite:output/lazarus.sqlite in the Lazarus home).",
             valueName: "url"))
     public var store: String?
 
     public init() {}
 
-    /// The URL to use: the flag, else the environment, else the embedded default.
+    /// The URL to use: the flag, else the environment, else the embedded default, in ``LazarusHome``.
     /// - Parameter environment: the process environment.
     /// - Returns: the parsed URL.
     /// - Throws: ``StoreError`` with code `invalidURL`.
     public func url(_ environment: Environment = .process) throws -> StoreURL {
-        try StoreURL(parsing: store ?? environment["LAZARUS_STORE"] ?? StoreURL.embeddedDefault.description)
+        if let given = store ?? environment["LAZARUS_STORE"] { return try StoreURL(parsing: given) }
+        guard case .sqlite(let path) = StoreURL.embeddedDefault else { return StoreURL.embeddedDefault }
+        return .sqlite(path: LazarusHome.path(path, environment))
     }
 
     /// Opens the store.

@@ -28,8 +28,8 @@ struct LazarusReportCommand: ParsableCommand {
     @Option(help: "Last day of the window, YYYY-MM-DD, inclusive (with --from).")
     var to: String?
 
-    @Option(help: "Directory to write the report into.")
-    var out = "output"
+    @Option(help: "Directory to write the report into (default: output/ in the Lazarus home).")
+    var out: String?
 
     @OptionGroup var performanceWindow: PerformanceWindowOption
 
@@ -38,8 +38,11 @@ struct LazarusReportCommand: ParsableCommand {
         help: "Do not register the report's models in lazarus_models: read only (a read-only role, a standby).")
     var noRegister = false
 
-    @Option(help: "Mustache template for the report's wording.")
-    var template = "templates/shadow-report.mustache"
+    @Option(
+        help:
+            "Mustache template for the report's wording (default: templates/shadow-report.mustache in the Lazarus home)."
+    )
+    var template: String?
 
     func run() throws {
         let environment = Environment.process
@@ -54,7 +57,9 @@ struct LazarusReportCommand: ParsableCommand {
         }
         let windowDays = try performanceWindow.days(environment)
         let job = ShadowReportJob(
-            policy: policy, lifetimeValue: valued.defaultLTV, outputDirectory: out, templatePath: template,
+            policy: policy, lifetimeValue: valued.defaultLTV,
+            outputDirectory: out ?? LazarusHome.path("output", environment),
+            templatePath: template ?? LazarusHome.path(LazarusHome.marker, environment),
             performanceWindowDays: windowDays, registersModels: !noRegister)
         let output = try job.run(store: store.open(environment), period: period)
         print("wrote \(output.pdfPath) and \(output.jsonPath)")

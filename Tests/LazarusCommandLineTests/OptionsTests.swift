@@ -1,3 +1,4 @@
+import Foundation
 import LazarusCore
 import Testing
 
@@ -55,9 +56,42 @@ struct OptionsTests {
         #expect(throws: (any Error).self) { try EpsilonOption.parse(["--initial-loss-budget", "10"]) }
     }
 
+    @Test("the home is the nearest directory above the executable with the template; none: the working directory")
+    func home() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("home-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let install = root.appendingPathComponent("opt/lazarus")
+        try FileManager.default.createDirectory(
+            at: install.appendingPathComponent("share/lazarus/templates"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: install.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        let executable = install.appendingPathComponent("bin/lazarus-exporter")
+        #expect(LazarusHome.directory(Environment([:]), executable: executable) == nil)
+        #expect(LazarusHome.path("output", Environment([:])) != "output")
+        _ = FileManager.default.createFile(
+            atPath: install.appendingPathComponent("share/lazarus/" + LazarusHome.marker).path, contents: Data())
+        #expect(
+            LazarusHome.directory(Environment([:]), executable: executable)
+                == install.appendingPathComponent("share/lazarus").path)
+        // A template beside bin/ is nearer than share/lazarus/: the prefix itself is the home.
+        try FileManager.default.createDirectory(
+            at: install.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(
+            atPath: install.appendingPathComponent(LazarusHome.marker).path, contents: Data())
+        #expect(LazarusHome.directory(Environment([:]), executable: executable) == install.path)
+        #expect(LazarusHome.directory(Environment(["LAZARUS_HOME": "/x"]), executable: executable) == "/x")
+    }
+
     @Test("the store URL comes from the flag, else LAZARUS_STORE, else the embedded default")
     func storeURL() throws {
-        #expect(try StoreOptions.parse([]).url(Environment([:])).description == "sqlite:output/lazarus.sqlite")
+        // The default is in the Lazarus home: here the repository, found above the test bundle's directory.
+        let home = try #require(LazarusHome.directory(Environment([:])))
+        #expect(FileManager.default.fileExists(atPath: home + "/" + LazarusHome.marker))
+        #expect(
+            try StoreOptions.parse([]).url(Environment([:])).description == "sqlite:\(home)/output/lazarus.sqlite")
+        #expect(
+            try StoreOptions.parse([]).url(Environment(["LAZARUS_HOME": "/srv/lz"])).description
+                == "sqlite:/srv/lz/output/lazarus.sqlite")
         #expect(
             try StoreOptions.parse([]).url(Environment(["LAZARUS_STORE": "sqlite:/tmp/a"])).description
                 == "sqlite:/tmp/a")

@@ -19,17 +19,28 @@ public struct Tool {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        try run(Self.productsDirectory.appendingPathComponent(name), arguments, environment)
+    /// Runs the built product with `arguments`, only `environment` (and PATH) set, in `directory` (by default
+    /// the test's working directory).
+    public func run(
+        _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil
+    ) throws
+        -> Result
+    {
+        try run(Self.productsDirectory.appendingPathComponent(name), arguments, environment, directory)
     }
 
     /// Runs a program named by its absolute path (`name`), not a built product.
     public func runAbsolute(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        try run(URL(fileURLWithPath: name), arguments, environment)
+        try run(URL(fileURLWithPath: name), arguments, environment, nil)
     }
 
-    private func run(_ executable: URL, _ arguments: [String], _ environment: [String: String]) throws -> Result {
+    private func run(
+        _ executable: URL, _ arguments: [String], _ environment: [String: String], _ directory: String?
+    )
+        throws -> Result
+    {
         let process = Process()
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.executableURL = executable
         process.arguments = arguments
         // Only what the test sets, plus PATH: the developer's own LAZARUS_* variables must not leak in.

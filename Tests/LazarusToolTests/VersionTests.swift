@@ -37,3 +37,33 @@ struct VersionTests {
         }
     }
 }
+
+@Suite("defaults that name files work from any working directory")
+struct WorkingDirectoryTests {
+    static let template = "templates/shadow-report.mustache"
+
+    @Test("from /, the simulator, the exporter and the report use the store and template of the Lazarus home")
+    func fromRoot() throws {
+        let home = try TemporaryDirectory()
+        try FileManager.default.createDirectory(
+            at: home.url.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: home.url.appendingPathComponent("output"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: Repository.path(Self.template), to: home.url.appendingPathComponent(Self.template))
+        let environment = ["LAZARUS_HOME": home.url.path]
+        let sim = try Tool(name: "lazarus-sim").run(
+            ["--applications", "3000", "--days", "20"], environment: environment, in: "/")
+        #expect(sim.status == 0, "\(sim.stderr)")
+        #expect(FileManager.default.fileExists(atPath: home.url.appendingPathComponent("output/lazarus.sqlite").path))
+        let once = try Tool(name: "lazarus-exporter").run(["--once"], environment: environment, in: "/")
+        #expect(once.status == 0, "\(once.stderr)")
+        #expect(once.stdout.contains("lazarus_up 1"))
+        let report = try Tool(name: "lazarus-report").run(
+            ["--performance-window", "7", "--no-register"], environment: environment, in: "/")
+        #expect(report.status == 0, "\(report.stderr)")
+        let written = try FileManager.default.contentsOfDirectory(
+            atPath: home.url.appendingPathComponent("output").path)
+        #expect(written.contains { $0.hasPrefix("shadow-report-") && $0.hasSuffix(".pdf") }, "\(written)")
+    }
+}
