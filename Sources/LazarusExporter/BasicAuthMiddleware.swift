@@ -12,18 +12,19 @@ public struct BasicAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The realm named in the challenge.
     public static var realm: String { "lazarus-exporter" }
 
-    private let verifier: BasicAuthVerifier
+    private let live: LiveWebConfig
 
-    /// Creates the middleware.
-    /// - Parameter users: bcrypt hashes by user name, as ``WebConfig/users`` holds them.
-    public init(users: [String: String]) {
-        verifier = BasicAuthVerifier(users: users)
+    /// Creates the middleware, which asks `live` for the users at every request (a SIGHUP can change them);
+    /// with none configured it lets every request through.
+    init(live: LiveWebConfig) {
+        self.live = live
     }
 
     /// Passes the request on if its credentials are right, else answers 401.
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        guard let verifier = live.snapshot.verifier else { return try await next(request, context) }
         guard let credentials = BasicAuthVerifier.credentials(request.headers[.authorization]),
             await verifier.verify(user: credentials.user, password: credentials.password)
         else {

@@ -23,14 +23,18 @@ public struct ExporterServer: Sendable {
     public var performanceWindowDays: Int
     /// TLS, basic auth and extra headers from `--web.config.file`; the default serves plain HTTP to anyone.
     public var webConfig: WebConfig
+    /// The file `webConfig` was read from, re-read on SIGHUP; `nil` without one.
+    public var webConfigPath: String?
     /// Where the exporter logs; its level is the command's to set.
     public var logger: Logger
 
     public init(
         store: StoreURL, host: String, port: Int, refreshInterval: Double, riskThreshold: Double, lifetimeValue: Double,
         performanceWindowDays: Int = Maturity.defaultWindowDays,
-        webConfig: WebConfig = WebConfig(), logger: Logger = Logger(label: "lazarus.exporter")
+        webConfig: WebConfig = WebConfig(), webConfigPath: String? = nil,
+        logger: Logger = Logger(label: "lazarus.exporter")
     ) {
+        self.webConfigPath = webConfigPath
         self.logger = logger
         self.performanceWindowDays = performanceWindowDays
         self.store = store
@@ -58,9 +62,11 @@ public struct ExporterServer: Sendable {
         let coordinator = ScrapeCoordinator(worker: worker)
         let router = Router()
         // Middleware covers only the routes added after it: these come first. Headers outermost, so 401s get them.
-        if !webConfig.headers.isEmpty { router.add(middleware: ResponseHeadersMiddleware(headers: webConfig.headers)) }
+        // Always in place, even when empty now: a SIGHUP may bring users or headers.
+        let live = LiveWebConfig(webConfig)
+        router.add(middleware: ResponseHeadersMiddleware(live: live))
         router.add(middleware: MethodMiddleware(paths: ["/", "/metrics", "/healthz", "/readyz"]))
-        if !webConfig.users.isEmpty { router.add(middleware: BasicAuthMiddleware(users: webConfig.users)) }
+        router.add(middleware: BasicAuthMiddleware(live: live))
         Self.route(router, "metrics") { request, _ -> Response in
             // Prometheus says how long it will wait; answer within it, less a margin for the response.
             // Any client can send the header: a value that is not a sane number of seconds gets the default.
@@ -96,8 +102,8 @@ public struct ExporterServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: Self.landingPage)))
         }
         var server = HTTPServerBuilder.http1()
-        if let tls = webConfig.tls {
-            server = try .tls(.http1(), tlsConfiguration: tls.configuration)
+        if let tls = live.listeningTLS() {
+            server = try .tls(.http1(), tlsConfiguration: tls)
             logger.info("serving HTTPS", metadata: ["basic_auth_users": "\(webConfig.users.count)"])
         } else if !webConfig.users.isEmpty {
             logger.warning("basic auth without TLS: passwords cross the network in clear")
@@ -110,6 +116,7 @@ public struct ExporterServer: Sendable {
                 services: [
                     .init(service: app),
                     .init(service: RefreshService(coordinator: coordinator, interval: refreshInterval)),
+                    .init(service: ReloadService(path: webConfigPath, live: live, logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

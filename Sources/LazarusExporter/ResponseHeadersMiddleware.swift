@@ -3,14 +3,11 @@ import Hummingbird
 
 /// Adds the web config's `http_server_config.headers` to every response: errors, 404s and 401s included.
 public struct ResponseHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    private let fields: [HTTPField]
+    private let live: LiveWebConfig
 
-    /// Creates the middleware.
-    /// - Parameter headers: header values by name, as ``WebConfig/headers`` holds them (names already checked).
-    public init(headers: [String: String]) {
-        fields = headers.sorted { $0.key < $1.key }.compactMap { name, value in
-            HTTPField.Name(name).map { HTTPField(name: $0, value: value) }
-        }
+    /// Creates the middleware, which asks `live` for the headers at every response (a SIGHUP can change them).
+    init(live: LiveWebConfig) {
+        self.live = live
     }
 
     /// Answers the request, then sets the headers on the response.
@@ -23,7 +20,7 @@ public struct ResponseHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         } catch let error as HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        for field in fields { response.headers[field.name] = field.value }
+        for field in live.snapshot.headers { response.headers[field.name] = field.value }
         return response
     }
 }

@@ -62,16 +62,15 @@ struct LazarusExporterCommand: AsyncParsableCommand {
                 throw CommandLineError("--refresh-interval must be a positive number of seconds, at most 86400")
             }
             // A web config that cannot be used stops the exporter here, before it listens: never a silent plain HTTP.
-            let webConfig =
-                try (webConfigFile ?? environment["LAZARUS_WEB_CONFIG_FILE"]).map(WebConfig.init(contentsOfFile:))
-                ?? WebConfig()
+            let webConfigPath = webConfigFile ?? environment["LAZARUS_WEB_CONFIG_FILE"]
+            let webConfig = try webConfigPath.map(WebConfig.init(contentsOfFile:)) ?? WebConfig()
             // Fail fast on a bad URL; an unreachable database is not fatal: it is retried, with lazarus_up 0.
             let url = try store.url(environment)
             let logger = try log.logger("lazarus.exporter", environment)
             try await ExporterServer(
                 store: url, host: host, port: port, refreshInterval: refreshInterval,
                 riskThreshold: valued.riskThreshold, lifetimeValue: valued.defaultLTV,
-                performanceWindowDays: windowDays, webConfig: webConfig, logger: logger
+                performanceWindowDays: windowDays, webConfig: webConfig, webConfigPath: webConfigPath, logger: logger
             ).run()
             return
         }

@@ -108,6 +108,72 @@ struct LazarusExporterTLSTests {
     }
 
     @Test(
+        "SIGHUP re-reads the web config: new certificate, users and headers on the same listener; a bad one is refused")
+    func reloadOnSIGHUP() throws {
+        let directory = try TemporaryDirectory()
+        let (store, config) = try Self.setUp(directory)
+        let exporter = try Serving(store: store, config: config, directory: directory)
+        #expect(try exporter.waitReady())
+        let dir = directory.url.path
+        // A certificate rotated in place, and the user list changed: "other" (password "quick") only.
+        let openssl = try Tool(name: "/usr/bin/openssl").runAbsolute([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", "\(dir)/key2.pem", "-out", "\(dir)/cert2.pem",
+        ])
+        #expect(openssl.status == 0)
+        try """
+        tls_server_config:
+          cert_file: cert2.pem
+          key_file: key2.pem
+        basic_auth_users:
+          other: '$2b$04$fbmndzELRRVJlkE5BDxjTue9InJK67Wq.nt5fstVVoqmYz311m3A.'
+        http_server_config:
+          headers:
+            X-Frame-Options: deny
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        kill(exporter.process.processIdentifier, SIGHUP)
+        let newTrust = ["--cacert", "\(dir)/cert2.pem"]
+        var reloaded = (status: 0, headers: "", body: "")
+        for _ in 0..<50 where reloaded.status != 200 {
+            Thread.sleep(forTimeInterval: 0.1)
+            reloaded = try Self.curl(newTrust + ["-u", "other:quick", "\(exporter.https)/metrics"])
+        }
+        #expect(reloaded.status == 200, "log: \((try? String(contentsOf: exporter.log, encoding: .utf8)) ?? "")")
+        #expect(reloaded.body.contains("lazarus_up 1"))
+        #expect(reloaded.headers.lowercased().contains("x-frame-options: deny"))
+        #expect(!reloaded.headers.lowercased().contains("x-content-type-options"))
+        // The old certificate is no longer served, the old user no longer let in.
+        #expect(try Self.curl(exporter.right + ["\(exporter.https)/metrics"]).status == 0)
+        #expect(try Self.curl(newTrust + ["-u", "prometheus:scrape-me", "\(exporter.https)/metrics"]).status == 401)
+        // A broken file, and one that turns TLS off: both refused, the config in force stays, the process lives.
+        try "basic_auth_users: [".write(toFile: config, atomically: true, encoding: .utf8)
+        kill(exporter.process.processIdentifier, SIGHUP)
+        Thread.sleep(forTimeInterval: 0.5)
+        try "basic_auth_users:\n  other: '$2b$04$fbmndzELRRVJlkE5BDxjTue9InJK67Wq.nt5fstVVoqmYz311m3A.'\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        kill(exporter.process.processIdentifier, SIGHUP)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(exporter.process.isRunning)
+        #expect(try Self.curl(newTrust + ["-u", "other:quick", "\(exporter.https)/metrics"]).status == 200)
+        let log = try String(contentsOf: exporter.log, encoding: .utf8)
+        #expect(log.contains("web config reloaded"))
+        #expect(log.components(separatedBy: "web config reload failed").count == 3, "\(log)")
+        #expect(log.contains("turns TLS off; restart the exporter to apply it"))
+    }
+
+    @Test("SIGHUP without a web config is logged and survived")
+    func hangupWithoutConfig() throws {
+        let directory = try TemporaryDirectory()
+        let exporter = try RunningExporter.simulated(in: directory, applications: 1_000, days: 2)
+        #expect(try exporter.waitReady())
+        kill(exporter.process.processIdentifier, SIGHUP)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(exporter.process.isRunning)
+        #expect(try exporter.get("/healthz").status == 200)
+        #expect(exporter.logText.contains("SIGHUP: no web config file to reload"))
+    }
+
+    @Test(
         "a real Prometheus scrapes it over HTTPS with basic auth",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus")))
     func prometheusScrape() throws {
