@@ -11,6 +11,7 @@
 #   PROMTOOL=/path/to/promtool     another promtool (default: promtool on PATH, 2.42 or later)
 #   LAZARUS_RUNBOOK=/path/to.md    the runbook whose headings the alerts' runbook_url anchors must be
 #                                  (default: dashboards/runbook.md)
+#   AMTOOL=/path/to/amtool         another amtool (default: amtool on PATH), which checks alertmanager.yml
 #   PYTHON=/path/to/python3        another Python 3.11 with PyYAML (default: /usr/bin/python3, Debian's
 #                                  python3 with python3-yaml, not whichever python3 comes first on PATH)
 #
@@ -32,5 +33,17 @@ exposition="$1"
 promtool="$(command -v "$promtool")" || die "promtool not found (Debian: apt-get install prometheus)"
 command -v "$python" >/dev/null || die "$python not found (Debian: apt-get install python3 python3-yaml)"
 "$python" -c 'import yaml' 2>/dev/null || die "$python cannot import yaml (Debian: apt-get install python3-yaml)"
+
+amtool="$(command -v "${AMTOOL:-amtool}")" || die "amtool not found (Debian: apt-get install prometheus-alertmanager)"
+
+echo "== 0. alertmanager.yml: amtool check-config, and where each severity is routed"
+"$amtool" check-config "$here/alertmanager.yml"
+for route in "critical lazarus-page" "warning lazarus-ticket"; do
+  set -- $route
+  got="$("$amtool" config routes test --config.file="$here/alertmanager.yml" severity="$1" alertname=LazarusX job=lazarus)"
+  [[ $got == "$2" ]] || die "alertmanager.yml routes severity=$1 to '$got', not to $2"
+  echo "OK: severity=$1 goes to $2"
+done
+echo
 
 PROMTOOL="$promtool" exec "$python" "$here/check.py" check "$exposition"

@@ -1,7 +1,7 @@
 # Shared by scripts/setup, scripts/test and Benchmarks/: installs what is missing and runs a
 # throwaway PostgreSQL. Source it; it defines functions only.
 
-LAZARUS_PACKAGES=(pkg-config python3 python3-yaml libsqlite3-dev libpq-dev libcairo2-dev fonts-dejavu-core postgresql-15 poppler-utils qpdf sqlite3 prometheus curl openssl)
+LAZARUS_PACKAGES=(pkg-config python3 python3-yaml libsqlite3-dev libpq-dev libcairo2-dev fonts-dejavu-core postgresql-15 poppler-utils qpdf sqlite3 prometheus prometheus-alertmanager curl openssl)
 LAZARUS_PG_BIN=/usr/lib/postgresql/15/bin
 
 lazarus_log() { printf '==> %s\n' "$*" >&2; }
